@@ -1,0 +1,55 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import schema from '../../../policies/policy.schema.json' with { type: 'json' };
+import { PolicyError, describeValue } from './errors.ts';
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+const validate = ajv.compile(schema);
+
+/** Checks policy JSON against policies/policy.schema.json and throws the first problem as a PolicyError. */
+export function validateAgainstSchema(json: unknown, file: string): void {
+  if (validate(json)) return;
+  const error = validate.errors?.[0];
+  if (!error) throw new PolicyError(file, '$', 'a valid policy', 'an invalid one');
+  throw toPolicyError(error, json, file);
+}
+
+function toPolicyError(error: ErrorObject, json: unknown, file: string): PolicyError {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const at = jsonPath(segments);
+  const value = lookup(json, segments);
+  const schemaNode = lookupSchema(error.parentSchema);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const known = Object.keys(schemaNode.properties ?? {});
+      return new PolicyError(file, jsonPath([...segments, key]), `one of the known keys ${known.map((k) => `"${k}"`).join(', ')}`, `unknown key "${key}"`);
+    }
+    case 'required':
+      return new PolicyError(file, jsonPath([...segments, String(error.params.missingProperty)]), `a "${error.params.missingProperty}" key`, 'nothing');
+    case 'type':
+      return new PolicyError(file, at, String(error.params.type), describeValue(value));
+    case 'enum':
+      return new PolicyError(file, at, `one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, describeValue(value));
+    default:
+      return new PolicyError(file, at, `a value that ${error.message ?? 'matches the schema'}`, describeValue(value));
+  }
+}
+
+function lookupSchema(node: unknown): { properties?: Record<string, unknown> } {
+  return (node ?? {}) as { properties?: Record<string, unknown> };
+}
+
+/** Renders path segments as `$.packages["yaml"].allow.env[0]`. */
+export function jsonPath(segments: string[]): string {
+  return segments.reduce((acc, s) => {
+    if (/^\d+$/.test(s)) return `${acc}[${s}]`;
+    if (/^[A-Za-z_$][\w$]*$/.test(s)) return `${acc}.${s}`;
+    return `${acc}[${JSON.stringify(s)}]`;
+  }, '$');
+}
+
+function lookup(json: unknown, segments: string[]): unknown {
+  let node: unknown = json;
+  for (const s of segments) node = (node as Record<string, unknown> | undefined)?.[s];
+  return node;
+}

@@ -1,0 +1,39 @@
+export type ViolationMode = 'throw' | 'log' | 'terminate';
+export type InstanceMode = 'shared' | 'per-call' | 'pool';
+
+/** The capabilities granted to one package, with every default filled in. */
+export interface Grant {
+  fs: { read: string[]; write: string[] };
+  env: string[];
+  net: string[];
+  clock: boolean;
+  random: boolean;
+  console: boolean;
+}
+
+/** One package's policy entry after validation and defaults. */
+export interface PackagePolicy {
+  /** The key as written in the policy file, e.g. "yaml@^2". */
+  key: string;
+  name: string;
+  range: string | undefined;
+  isolate: boolean;
+  allow: Grant;
+  limits: { memoryMb?: number; timeoutMs?: number };
+  instance: InstanceMode;
+  poolSize: number;
+  onViolation: ViolationMode;
+  /** Fields of the entry that other tools (the audit) read; kept as written. */
+  raw: Record<string, unknown>;
+}
+
+export interface Policy {
+  /** Absolute path of the policy file. */
+  file: string;
+  /** Directory that relative paths in the policy resolve against. */
+  root: string;
+  onViolation: ViolationMode;
+  packages: PackagePolicy[];
+  /** The parsed JSON, as written. */
+  raw: Record<string, unknown>;
+}
