@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { version as componentizeVersion } from '@bytecodealliance/componentize-js';
+import type { ExportShape, ModuleShape } from '@isolate-deps/boundary';
+import type { PackagePolicy } from '@isolate-deps/policy';
+import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
+import { ComponentCache } from './component-cache.ts';
+import { buildComponent } from './componentize.ts';
+import { bundleGuest } from './guest-bundle.ts';
+import { worldFor } from './world.ts';
+
+const require = createRequire(import.meta.url);
+// jco-transpile does not export its package.json: read it next to its resolved entry.
+const jcoTranspileVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@bytecodealliance/jco-transpile')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+// Bump when the guest/host protocol changes in a way the bundle text alone does not show.
+const PROTOCOL_VERSION = '1';
+
+export interface CompileOptions {
+  policy: PackagePolicy;
+  version: string;
+  specifiers: string[];
+  /** Where the app resolves packages from (its project root). */
+  resolveDir: string;
+  /** Project root that fs grants are relative to. */
+  root: string;
+  policyFileName: string;
+  cacheDir: string;
+}
+
+export interface CompiledPackage {
+  name: string;
+  version: string;
+  key: string;
+  /** Cache entry folder with guest.mjs and the core wasm files. */
+  dir: string;
+  /** Files to ship next to the app (core wasm). */
+  coreFiles: string[];
+  modules: ModuleShape[];
+  /** The component's imports as read from the binary: only granted interfaces appear. */
+  imports: string[];
+  wit: string;
+  cacheHit: boolean;
+  timings: { bundleMs: number; componentizeMs: number; describeMs: number };
+}
+
+interface CacheMeta {
+  name: string;
+  version: string;
+  key: string;
+  modules: ModuleShape[];
+  imports: string[];
+  coreFiles: string[];
+  wit: string;
+  tools: Record<string, string>;
+  componentBytes: number;
+}
+
+/** Package → guest bundle → component → transpiled bindings, through the content-addressed cache. */
+export async function compilePackage(options: CompileOptions): Promise<CompiledPackage> {
+  const { policy } = options;
+  const started = performance.now();
+  const wit = worldFor(policy.allow);
+  const bundle = await bundleGuest({
+    packageName: policy.name,
+    specifiers: options.specifiers,
+    resolveDir: options.resolveDir,
+    grant: policy.allow,
+    policyFileName: options.policyFileName,
+    cwd: options.root,
+  });
+  const bundleMs = performance.now() - started;
+  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, protocol: PROTOCOL_VERSION };
+  // The bundle text covers the package, its dependencies, the guest environment and the grant's module choices.
+  const key = createHash('sha256').update(JSON.stringify({ tools, wit, specifiers: options.specifiers, formats: bundle.formats, code: bundle.code })).digest('hex').slice(0, 32);
+  const cache = new ComponentCache(options.cacheDir);
+  const hit = cache.read<CacheMeta>(key);
+  if (hit) {
+    return { ...pick(hit), dir: cache.entryDir(key), cacheHit: true, timings: { bundleMs, componentizeMs: 0, describeMs: 0 } };
+  }
+
+  const t1 = performance.now();
+  const built = await buildComponent(bundle.code, wit);
+  const componentizeMs = performance.now() - t1;
+  const coreFiles = Object.keys(built.files).filter((f) => f.endsWith('.wasm'));
+  const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes };
+  // Describe in a scratch entry first, then write the real entry with the shapes: one atomic write.
+  const scratch = cache.write(`${key}.describe`, { ...built.files, 'package.json': '{"type":"module"}' }, { ...meta, incomplete: true });
+  const t2 = performance.now();
+  const shapes = await describe(scratch, options, policy);
+  const describeMs = performance.now() - t2;
+  meta.modules = options.specifiers.map((specifier, i) => ({ specifier, format: bundle.formats[i] ?? 'cjs', root: shapes[i] ?? { kind: 'object', props: {} } }));
+  const dir = cache.write(key, { ...built.files, 'world.wit': wit, 'guest-bundle.js': bundle.code }, meta);
+  cache.remove(`${key}.describe`);
+  return { ...pick(meta), dir, cacheHit: false, timings: { bundleMs, componentizeMs, describeMs } };
+}
+
+function pick(meta: CacheMeta) {
+  return { name: meta.name, version: meta.version, key: meta.key, coreFiles: meta.coreFiles, modules: meta.modules, imports: meta.imports, wit: meta.wit };
+}
+
+/** Runs the component once, with no environment, files or network, to read what each root exports. */
+async function describe(dir: string, options: CompileOptions, policy: PackagePolicy): Promise<ExportShape[]> {
+  const { instantiate } = (await import(pathToFileURL(path.join(dir, 'guest.mjs')).href)) as { instantiate: Instantiate };
+  const pkg = new IsolatedPackage(
+    { name: policy.name, version: options.version, grant: policy.allow, policyFile: options.policyFileName, root: options.root, componentDir: dir, instantiate },
+    { inert: true },
+  );
+  try {
+    return pkg.describe();
+  } catch (error) {
+    throw new Error(`isolate-deps: "${policy.name}" failed to load inside its component: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads a file of a compiled package's cache entry. */
+export function readEntryFile(compiled: CompiledPackage, file: string): Buffer {
+  return readFileSync(path.join(compiled.dir, file));
+}

@@ -1,0 +1,104 @@
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
+import type { Grant } from '@isolate-deps/policy';
+import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
+import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
+import { grantedInterfaces, type HostInterface } from './world.ts';
+
+export interface GuestBundleOptions {
+  packageName: string;
+  /** Every specifier of the package that the app imports ("yaml", "yaml/util"). */
+  specifiers: string[];
+  /** Where the app resolves the package from (the project root). */
+  resolveDir: string;
+  grant: Grant;
+  /** File name shown in denial messages. */
+  policyFileName: string;
+  /** What process.cwd() says inside the guest. */
+  cwd: string;
+}
+
+export interface GuestBundle {
+  code: string;
+  /** Module format of each specifier's entry file, in the order of `specifiers`. */
+  formats: ('esm' | 'cjs')[];
+  /** Files that went into the bundle (for diagnostics). */
+  inputs: string[];
+}
+
+const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
+const BUILTIN_FILTER = new RegExp(`^(node:)?(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+
+/** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
+export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBundle> {
+  const roots = options.specifiers
+    .map((specifier) => `  { specifier: ${JSON.stringify(specifier)}, load: () => require(${JSON.stringify(specifier)}) },`)
+    .join('\n');
+  const entry = [
+    `import { createServer } from ${JSON.stringify(guestModule('serve'))};`,
+    `const server = createServer([\n${roots}\n]);`,
+    'export const call = server.call;',
+    'export const describe = server.describe;',
+  ].join('\n');
+
+  const result = await build({
+    stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: 'isolate-deps-guest-entry.js', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    // The engine lacks Unicode property data: such literals become RegExp calls, rewritten below.
+    supported: { 'regexp-unicode-property-escapes': false, 'regexp-sticky-and-unicode-flags': false },
+    mainFields: ['main', 'module'],
+    conditions: ['node', 'require', 'default'],
+    define: { global: 'globalThis' },
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    plugins: [guestResolver(options)],
+  });
+  const text = result.outputFiles[0]?.text;
+  if (text === undefined) throw new Error(`isolate-deps: esbuild produced no guest bundle for "${options.packageName}"`);
+  const entryImports = result.metafile.inputs['isolate-deps-guest-entry.js']?.imports ?? [];
+  const formats = options.specifiers.map((specifier) => {
+    const resolved = entryImports.find((i) => i.original === specifier);
+    return resolved && result.metafile.inputs[resolved.path]?.format === 'esm' ? 'esm' : 'cjs';
+  });
+  return { code: rewriteUnicodePropertyEscapes(text), formats, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** Resolves host interfaces, Node built-ins and the guest config the way the grant says. */
+function guestResolver(options: GuestBundleOptions): Plugin {
+  const granted = new Set<HostInterface>(grantedInterfaces(options.grant));
+  const netGranted = granted.has('net');
+  return {
+    name: 'isolate-deps-guest',
+    setup(build) {
+      build.onResolve({ filter: /^isolate:guest\// }, (args) => {
+        const name = args.path.slice('isolate:guest/'.length) as HostInterface;
+        if (granted.has(name)) return { path: args.path, external: true };
+        return { path: guestModule(`denied/${name}`) };
+      });
+      build.onResolve({ filter: /^isolate-deps:guest-config$/ }, () => ({ path: 'config', namespace: 'isolate-deps-config' }));
+      build.onLoad({ filter: /.*/, namespace: 'isolate-deps-config' }, () => ({
+        contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd })};`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: BUILTIN_FILTER }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        const implemented = IMPLEMENTED_BUILTINS[name];
+        if (implemented) return { path: guestModule(implemented) };
+        let capability = 'unsupported';
+        if (ALWAYS_DENIED_BUILTINS.includes(name.split('/')[0]!)) capability = name.split('/')[0]!;
+        else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';
+        return { path: name, namespace: 'isolate-deps-builtin', pluginData: capability };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'isolate-deps-builtin' }, (args) => ({
+        contents: deniedBuiltinSource(args.path, args.pluginData as string),
+        loader: 'js',
+        resolveDir: options.resolveDir,
+      }));
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { ComponentCache } from './component-cache.ts';
+export { compilePackage, type CompileOptions, type CompiledPackage } from './compile-package.ts';
+export { locatePackage, type InstalledPackage } from './locate-package.ts';
+export { bundleGuest, type GuestBundle } from './guest-bundle.ts';
+export { grantedInterfaces, worldFor, type HostInterface } from './world.ts';

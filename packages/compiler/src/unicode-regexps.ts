@@ -1,0 +1,22 @@
+import { runInNewContext } from 'node:vm';
+// @ts-expect-error regexpu-core ships no types
+import rewritePattern from 'regexpu-core';
+
+// esbuild prints lowered regular expression literals exactly like this.
+const LOWERED_REGEXP = /new RegExp\("((?:[^"\\\n]|\\.)*)", "([dgimsuvy]*)"\)/g;
+
+/**
+ * The guest engine (StarlingMonkey) is built without Unicode property data: /\p{L}/u is a SyntaxError
+ * inside it. esbuild lowers such literals to `new RegExp("...", "u")`; here each pattern that uses
+ * \p{...} is rewritten into explicit code point ranges with regexpu-core (Babel's rewriter), on the
+ * host, at build time. Patterns built from strings at run time are not covered (see README).
+ */
+export function rewriteUnicodePropertyEscapes(code: string): string {
+  return code.replace(LOWERED_REGEXP, (whole, literal: string, flags: string) => {
+    if (!literal.includes('\\\\p{') && !literal.includes('\\\\P{')) return whole;
+    // The match is one double-quoted string literal, so evaluating it only unescapes it.
+    const pattern = runInNewContext(`"${literal}"`) as string;
+    const rewritten = (rewritePattern as (p: string, f: string, o: object) => string)(pattern, flags, { unicodePropertyEscapes: 'transform' });
+    return `new RegExp(${JSON.stringify(rewritten)}, ${JSON.stringify(flags)})`;
+  });
+}

@@ -1,0 +1,64 @@
+import type { Grant } from '@isolate-deps/policy';
+
+/** The host interfaces, by name, with their WIT. A component imports only those its grant allows. */
+const INTERFACES = {
+  boundary: `interface boundary {
+    report-denial: func(capability: string, target: string);
+  }`,
+  console: `interface console {
+    write: func(level: string, text: string);
+  }`,
+  clock: `interface clock {
+    now: func() -> f64;
+    monotonic: func() -> u64;
+  }`,
+  random: `interface random {
+    fill: func(length: u32) -> list<u8>;
+  }`,
+  env: `interface env {
+    get: func(name: string) -> option<string>;
+    names: func() -> list<string>;
+  }`,
+  fs: `interface fs {
+    read-file: func(path: string) -> result<list<u8>, string>;
+    write-file: func(path: string, data: list<u8>, append: bool) -> result<_, string>;
+    stat: func(path: string) -> result<string, string>;
+    readdir: func(path: string) -> result<list<string>, string>;
+    mkdir: func(path: string, recursive: bool) -> result<_, string>;
+    rm: func(path: string, recursive: bool) -> result<_, string>;
+  }`,
+  net: `interface net {
+    request: func(request: string) -> result<string, string>;
+  }`,
+} as const;
+
+export type HostInterface = keyof typeof INTERFACES;
+export const HOST_INTERFACES = Object.keys(INTERFACES) as HostInterface[];
+
+/** The host interfaces a grant lets the component import. `boundary` (denial reports) is always there. */
+export function grantedInterfaces(grant: Grant): HostInterface[] {
+  const granted: HostInterface[] = ['boundary'];
+  if (grant.console) granted.push('console');
+  if (grant.clock) granted.push('clock');
+  if (grant.random) granted.push('random');
+  if (grant.env.length > 0) granted.push('env');
+  if (grant.fs.read.length > 0 || grant.fs.write.length > 0) granted.push('fs');
+  if (grant.net.length > 0) granted.push('net');
+  return granted;
+}
+
+/** The WIT package for one isolated package: a denied capability has no import in it at all. */
+export function worldFor(grant: Grant): string {
+  const granted = grantedInterfaces(grant);
+  return [
+    'package isolate:guest;',
+    '',
+    ...granted.map((name) => `${INTERFACES[name]}\n`),
+    'world isolated-package {',
+    ...granted.map((name) => `  import ${name};`),
+    '  export call: func(target: string, args: string) -> string;',
+    '  export describe: func() -> string;',
+    '}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+import type { ModuleShape } from '@isolate-deps/boundary';
+import type { Grant } from '@isolate-deps/policy';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const RESERVED = new Set(['default', '__esModule']);
+
+export interface PackageModuleInput {
+  name: string;
+  version: string;
+  grant: Grant;
+  policyFileName: string;
+  /** Paths the generated code imports at build time (bundled into the app). */
+  guestBindings: string;
+  runtime: string;
+  /** Relative to the output folder, resolved at run time so the built app can move as a whole. */
+  relativeRoot: string;
+  relativeComponentDir: string;
+  format: 'esm' | 'cjs';
+  modules: ModuleShape[];
+}
+
+/** The module that owns one isolated package in the app: its manifest, and the host value of each root. */
+export function packageModuleSource(input: PackageModuleInput): string {
+  const base = input.format === 'esm' ? '__isolateDirname(__isolateFileURLToPath(import.meta.url))' : '__dirname';
+  const manifest = {
+    name: input.name,
+    version: input.version,
+    grant: input.grant,
+    policyFile: input.policyFileName,
+  };
+  return [
+    `import { instantiate } from ${JSON.stringify(input.guestBindings)};`,
+    `import { defineIsolatedPackage } from ${JSON.stringify(input.runtime)};`,
+    `import { dirname as __isolateDirname, resolve as __isolateResolve } from 'node:path';`,
+    input.format === 'esm' ? `import { fileURLToPath as __isolateFileURLToPath } from 'node:url';` : '',
+    `const base = ${base};`,
+    `export const roots = defineIsolatedPackage({`,
+    `  ...${JSON.stringify(manifest)},`,
+    `  root: __isolateResolve(base, ${JSON.stringify(input.relativeRoot)}),`,
+    `  componentDir: __isolateResolve(base, ${JSON.stringify(input.relativeComponentDir)}),`,
+    `  instantiate,`,
+    `}, ${JSON.stringify(input.modules.map((m) => m.root))});`,
+  ].join('\n');
+}
+
+/** The module the app gets for `import ... from '<specifier>'`: same names and shape as the original. */
+export function facadeSource(packageModule: string, index: number, module: ModuleShape): string {
+  if (module.format === 'cjs') {
+    return `const { roots } = require(${JSON.stringify(packageModule)});\nmodule.exports = roots[${index}];\n`;
+  }
+  const names = module.root.kind === 'value' ? [] : Object.keys(module.root.props).filter((name) => !RESERVED.has(name));
+  const lines = [`import { roots } from ${JSON.stringify(packageModule)};`, `const root = roots[${index}];`];
+  names.forEach((name, i) => {
+    lines.push(`const e${i} = root[${JSON.stringify(name)}];`);
+    lines.push(IDENTIFIER.test(name) ? `export { e${i} as ${name} };` : `export { e${i} as ${JSON.stringify(name)} };`);
+  });
+  lines.push(`export default root.default;`);
+  return lines.join('\n');
+}

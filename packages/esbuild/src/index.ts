@@ -1,0 +1,1 @@
+export { default, default as isolateDeps, type IsolateDepsOptions } from './plugin.ts';

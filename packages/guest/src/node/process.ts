@@ -1,0 +1,110 @@
+/** The guest's `process`: a policy-mediated environment and nothing that reaches the host's process. */
+import { get, names } from 'isolate:guest/env';
+import { monotonic } from 'isolate:guest/clock';
+import config from 'isolate-deps:guest-config';
+import { denial } from '../denial.ts';
+import { EventEmitter } from './events.ts';
+
+// A live view: each read asks the host, which applies the env grant (and reports refusals).
+const env = new Proxy({} as Record<string, string>, {
+  get(_target, name) {
+    if (typeof name !== 'string' || name === 'toJSON') return undefined;
+    return get(name);
+  },
+  has(_target, name) {
+    return typeof name === 'string' && get(name) !== undefined;
+  },
+  set() {
+    return true; // writes stay inside this instance's view and are dropped, as no host state may change
+  },
+  deleteProperty() {
+    return true;
+  },
+  ownKeys() {
+    return names();
+  },
+  getOwnPropertyDescriptor(_target, name) {
+    if (typeof name !== 'string') return undefined;
+    const value = get(name);
+    return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: true };
+  },
+});
+
+function hrtime(previous?: [number, number]): [number, number] {
+  const ns = monotonic();
+  const seconds = Number(ns / 1_000_000_000n);
+  const nanos = Number(ns % 1_000_000_000n);
+  if (!previous) return [seconds, nanos];
+  const diff = (seconds - previous[0]) * 1e9 + (nanos - previous[1]);
+  return [Math.floor(diff / 1e9), diff % 1e9];
+}
+hrtime.bigint = () => monotonic();
+
+const refused = (what: string) => () => {
+  throw denial('process', `process.${what}`);
+};
+
+class GuestProcess extends EventEmitter {
+  env = env;
+  argv = ['node', config.packageName];
+  execArgv: string[] = [];
+  platform = 'linux';
+  arch = 'wasm32';
+  version = 'v20.0.0';
+  versions = { node: '20.0.0', isolate: '1' };
+  release = { name: 'node' };
+  pid = 1;
+  ppid = 0;
+  title = config.packageName;
+  exitCode: number | undefined = undefined;
+  browser = false;
+  stdout = { isTTY: false, write: (text: string) => (console.log(String(text).replace(/\n$/, '')), true) };
+  stderr = { isTTY: false, write: (text: string) => (console.error(String(text).replace(/\n$/, '')), true) };
+  hrtime = hrtime;
+  exit = refused('exit');
+  abort = refused('abort');
+  kill = refused('kill');
+  binding = refused('binding');
+  dlopen = refused('dlopen');
+  chdir = refused('chdir');
+  cwd(): string {
+    return config.cwd;
+  }
+  umask(): number {
+    return 0o22;
+  }
+  uptime(): number {
+    return Number(monotonic()) / 1e9;
+  }
+  memoryUsage(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } {
+    return { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  }
+  nextTick(fn: (...args: unknown[]) => void, ...args: unknown[]): void {
+    queueMicrotask(() => fn(...args));
+  }
+  emitWarning(warning: string | Error): void {
+    console.warn(`Warning: ${typeof warning === 'string' ? warning : warning.message}`);
+  }
+}
+
+export const process = new GuestProcess();
+export default process;
+// `import * as process from 'process'` reads these as named exports.
+export const { argv, execArgv, platform, arch, version, versions, release, pid, ppid, title, browser, stdout, stderr } = process;
+export { env, hrtime };
+export const cwd = () => process.cwd();
+export const nextTick = process.nextTick.bind(process);
+export const emitWarning = process.emitWarning.bind(process);
+export const exit = process.exit;
+export const kill = process.kill;
+export const abort = process.abort;
+export const binding = process.binding;
+export const dlopen = process.dlopen;
+export const chdir = process.chdir;
+export const umask = process.umask.bind(process);
+export const uptime = process.uptime.bind(process);
+export const memoryUsage = process.memoryUsage.bind(process);
+export const on = process.on.bind(process);
+export const once = process.once.bind(process);
+export const off = process.off.bind(process);
+export const emit = process.emit.bind(process);

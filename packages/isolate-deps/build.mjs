@@ -1,0 +1,64 @@
+// Bundles the workspace packages into the one package users install: no workspace links survive.
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const packages = new URL('../', import.meta.url).pathname;
+rmSync('dist', { recursive: true, force: true });
+
+const entryPoints = {
+  index: `${packages}isolate-deps/src/index.ts`,
+  esbuild: `${packages}esbuild/src/index.ts`,
+  runtime: `${packages}runtime/src/index.ts`,
+};
+const cli = `${packages}cli/src/index.ts`;
+const hasCli = existsSync(cli);
+
+// Host side: Node ESM; third-party dependencies stay external and install with the package.
+await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: Object.keys(pkg.dependencies),
+  define: { __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+});
+
+if (hasCli) {
+  await build({
+    stdin: { contents: `import { main } from ${JSON.stringify(cli)};\nprocess.exitCode = await main(process.argv.slice(2));\n`, resolveDir: '.', loader: 'ts' },
+    outfile: 'dist/cli.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: Object.keys(pkg.dependencies),
+    define: { __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    logLevel: 'warning',
+  });
+}
+
+// Guest side: the environment compiled into every component, pre-bundled with its libraries.
+// The host interfaces and the per-package config stay imports: the compiler resolves them per grant.
+const guestSrc = `${packages}guest/src/`;
+const guestEntries = ['serve.ts', 'denial.ts', ...readdirSync(`${guestSrc}node`).map((f) => `node/${f}`), ...readdirSync(`${guestSrc}denied`).map((f) => `denied/${f}`)];
+await build({
+  entryPoints: guestEntries.map((f) => ({ in: `${guestSrc}${f}`, out: f.replace(/\.ts$/, '') })),
+  outdir: 'dist/guest',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  mainFields: ['browser', 'module', 'main'],
+  external: ['isolate:guest/*', 'isolate-deps:guest-config'],
+  logLevel: 'warning',
+});
+
+copyFileSync(new URL('../../policies/policy.schema.json', import.meta.url), 'policy.schema.json');
+console.log(`isolate-deps ${pkg.version}: built dist/ (${hasCli ? 'with' : 'without'} the CLI)`);

@@ -1,0 +1,60 @@
+import { randomFillSync } from 'node:crypto';
+import type { Grant } from '@isolate-deps/policy';
+import { createEnvProvider } from './env-provider.ts';
+import { createFsProvider } from './fs-provider.ts';
+import { createNetProvider } from './net-provider.ts';
+import { reportViolation } from './violations.ts';
+
+export interface BindingContext {
+  packageName: string;
+  grant: Grant;
+  /** Project root: relative fs globs and guest paths resolve against it. */
+  root: string;
+  /** Shown in messages, e.g. "isolate-deps.policy.json". */
+  policyFile: string;
+  /** At build time the guest only describes its exports: it gets no environment, files or network, and nothing is reported. */
+  inert?: boolean;
+}
+
+/**
+ * The imports object for one instance, generated from the package's grant. Only granted interfaces
+ * are present (the component does not import the others); no WASI shim is ever involved.
+ */
+export function createHostImports(context: BindingContext): Record<string, Record<string, unknown>> {
+  const { packageName, grant, policyFile } = context;
+  const report = (capability: string, target: string) => {
+    if (!context.inert) reportViolation(packageName, capability, target, policyFile);
+  };
+  const deny = (capability: string, target: string, why = 'not granted'): never => {
+    report(capability, target);
+    throw JSON.stringify({ code: 'ERR_CAPABILITY_DENIED', capability, target, message: why });
+  };
+  const inertGrant: Grant = { ...grant, fs: { read: [], write: [] }, env: [], net: [] };
+  const effective = context.inert ? inertGrant : grant;
+
+  const imports: Record<string, Record<string, unknown>> = {
+    'isolate:guest/boundary': { reportDenial: report },
+  };
+  if (grant.console) {
+    imports['isolate:guest/console'] = {
+      write(level: string, text: string) {
+        if (context.inert) return;
+        const line = text.split('\n').map((l) => `[${packageName}] ${l}`).join('\n');
+        (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+      },
+    };
+  }
+  if (grant.clock) imports['isolate:guest/clock'] = { now: () => Date.now(), monotonic: () => process.hrtime.bigint() };
+  if (grant.random) {
+    imports['isolate:guest/random'] = {
+      fill(length: number) {
+        if (length > 65536) throw new RangeError('isolate-deps: at most 65536 random bytes per call');
+        return randomFillSync(new Uint8Array(length));
+      },
+    };
+  }
+  if (grant.env.length > 0) imports['isolate:guest/env'] = createEnvProvider(effective.env, (name) => report('env', name));
+  if (grant.fs.read.length > 0 || grant.fs.write.length > 0) imports['isolate:guest/fs'] = createFsProvider(context.root, effective.fs, deny);
+  if (grant.net.length > 0) imports['isolate:guest/net'] = createNetProvider(effective.net, (target) => deny('net', target));
+  return imports;
+}

@@ -1,0 +1,41 @@
+/** One refused attempt by an isolated package. */
+export interface Violation {
+  package: string;
+  capability: string;
+  target: string;
+  time: string;
+  stack: string | undefined;
+}
+
+export type ViolationHandler = (violation: Violation) => void;
+
+const handlers = new Set<ViolationHandler>();
+const reported = new Set<string>();
+let logToStderr = true;
+
+/** Subscribes to every violation of every isolated package in this process. Returns an unsubscribe function. */
+export function onViolation(handler: ViolationHandler): () => void {
+  handlers.add(handler);
+  return () => handlers.delete(handler);
+}
+
+/** Turns the default stderr line (once per package and capability) on or off. */
+export function setViolationLogging(enabled: boolean): void {
+  logToStderr = enabled;
+}
+
+export function reportViolation(packageName: string, capability: string, target: string, policyFile: string): void {
+  const violation: Violation = { package: packageName, capability, target, time: new Date().toISOString(), stack: new Error().stack };
+  for (const handler of handlers) {
+    try {
+      handler(violation);
+    } catch {
+      // a faulty handler must not turn a denial into a crash of the app
+    }
+  }
+  const key = `${packageName}\0${capability}`;
+  if (logToStderr && !reported.has(key)) {
+    reported.add(key);
+    process.stderr.write(`isolate-deps: denied ${capability} "${target}" to "${packageName}" (not granted in ${policyFile}; further ${capability} denials for it are not repeated)\n`);
+  }
+}
