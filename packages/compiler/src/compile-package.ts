@@ -11,6 +11,7 @@ import { ComponentCache } from './component-cache.ts';
 import { buildComponent } from './componentize.ts';
 import { bundleGuest } from './guest-bundle.ts';
 import { worldFor } from './world.ts';
+import { GUEST_CWD } from '@isolate-deps/runtime';
 
 const require = createRequire(import.meta.url);
 // jco-transpile does not export its package.json: read it next to its resolved entry.
@@ -69,7 +70,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     resolveDir: options.resolveDir,
     grant: policy.allow,
     policyFileName: options.policyFileName,
-    cwd: options.root,
+    cwd: GUEST_CWD,
   });
   const bundleMs = performance.now() - started;
   const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, protocol: PROTOCOL_VERSION };

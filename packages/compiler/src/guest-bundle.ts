@@ -56,6 +56,8 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
+    // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
+    minifyWhitespace: true,
     plugins: [guestResolver(options)],
   });
   const text = result.outputFiles[0]?.text;

@@ -1,9 +1,8 @@
 import { runInNewContext } from 'node:vm';
-// @ts-expect-error regexpu-core ships no types
 import rewritePattern from 'regexpu-core';
 
 // esbuild prints lowered regular expression literals exactly like this.
-const LOWERED_REGEXP = /new RegExp\("((?:[^"\\\n]|\\.)*)", "([dgimsuvy]*)"\)/g;
+const LOWERED_REGEXP = /new RegExp\("((?:[^"\\\n]|\\.)*)", ?"([dgimsuvy]*)"\)/g;
 
 /**
  * The guest engine (StarlingMonkey) is built without Unicode property data: /\p{L}/u is a SyntaxError

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import schema from '../../../policies/policy.schema.json' with { type: 'json' };
 import { PolicyError, describeValue } from './errors.ts';
 
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true });
 const validate = ajv.compile(schema);
 
 /** Checks policy JSON against policies/policy.schema.json and throws the first problem as a PolicyError. */

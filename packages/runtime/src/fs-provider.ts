@@ -3,6 +3,9 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { nodeErrorPayload } from './errors.ts';
 
+/** What process.cwd() says inside every guest: no host path leaks in, and components do not depend on where the app lives. */
+export const GUEST_CWD = '/project';
+
 export interface FsGrant {
   read: string[];
   write: string[];
@@ -32,7 +35,11 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
   const canRead = { lexical: matcher(grant.read, lexicalRoot), real: matcher(grant.read, realRoot) };
   const canWrite = { lexical: matcher(grant.write, lexicalRoot), real: matcher(grant.write, realRoot) };
 
-  const resolve = (guestPath: string) => path.resolve(lexicalRoot, guestPath);
+  // The guest's working directory is the virtual GUEST_CWD: map it onto the project root.
+  const resolve = (guestPath: string) => {
+    const inProject = guestPath === GUEST_CWD || guestPath.startsWith(`${GUEST_CWD}/`);
+    return path.resolve(lexicalRoot, inProject ? `.${guestPath.slice(GUEST_CWD.length)}` : guestPath);
+  };
 
   const check = (kind: 'fs.read' | 'fs.write', guestPath: string, absolute: string, stage: 'lexical' | 'real') => {
     const allowed = kind === 'fs.read' ? canRead[stage](absolute) || canWrite[stage](absolute) : canWrite[stage](absolute);

@@ -4,6 +4,7 @@ import { IsolatedPackage, type PackageManifest } from './isolated-package.ts';
 
 export { BoundaryDecodeError } from '@isolate-deps/boundary';
 export { CapabilityDeniedError, IsolateTrapError } from './errors.ts';
+export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';
 export { IsolatedPackage, type GuestExports, type Instantiate, type PackageManifest } from './isolated-package.ts';
 export { onViolation, setViolationLogging, type Violation, type ViolationHandler } from './violations.ts';

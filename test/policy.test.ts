@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findPackagePolicy, loadPolicy, parsePolicy, PolicyError } from '@isolate-deps/policy';
+
+const FILE = '/project/isolate-deps.policy.json';
+
+function errorOf(json: unknown): PolicyError {
+  try {
+    parsePolicy(typeof json === 'string' ? json : JSON.stringify(json), FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PolicyError);
+    return error as PolicyError;
+  }
+  throw new Error('expected a PolicyError');
+}
+
+describe('policy validation', () => {
+  it('accepts the documented example and fills in defaults', () => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        packages: {
+          yaml: { isolate: true },
+          'some-pkg@^2.1.0': {
+            isolate: true,
+            allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['NODE_ENV', 'MYAPP_*'], net: ['api.example.com:443'], clock: true, random: true, console: true },
+            limits: { memoryMb: 64, timeoutMs: 2000 },
+            instance: 'shared',
+          },
+        },
+      }),
+      FILE,
+    );
+    const yaml = policy.packages[0]!;
+    expect(yaml.allow).toEqual({ fs: { read: [], write: [] }, env: [], net: [], clock: true, random: true, console: true });
+    expect(yaml.instance).toBe('shared');
+    expect(yaml.onViolation).toBe('throw');
+    const some = policy.packages[1]!;
+    expect(some.name).toBe('some-pkg');
+    expect(some.range).toBe('^2.1.0');
+    expect(some.allow.fs.write).toEqual(['./out/**']);
+    expect(some.limits).toEqual({ memoryMb: 64, timeoutMs: 2000 });
+  });
+
+  it('rejects an unknown key with its JSON path and the known keys', () => {
+    const error = errorOf({ packages: { yaml: { isolate: true, alow: {} } } });
+    expect(error.jsonPath).toBe('$.packages.yaml.alow');
+    expect(error.message).toContain(FILE);
+    expect(error.message).toContain('unknown key "alow"');
+    expect(error.message).toContain('"allow"');
+  });
+
+  it('rejects an unknown capability inside allow', () => {
+    const error = errorOf({ packages: { yaml: { isolate: true, allow: { shell: true } } } });
+    expect(error.jsonPath).toBe('$.packages.yaml.allow.shell');
+  });
+
+  it('rejects a wrong type, saying what was expected and what was found', () => {
+    const error = errorOf({ packages: { yaml: { isolate: true, allow: { env: 'HOME' } } } });
+    expect(error.jsonPath).toBe('$.packages.yaml.allow.env');
+    expect(error.expected).toBe('array');
+    expect(error.got).toBe('string "HOME"');
+  });
+
+  it('rejects a bad semver range in a key', () => {
+    const error = errorOf({ packages: { 'yaml@>>2': { isolate: true } } });
+    expect(error.jsonPath).toBe('$.packages["yaml@>>2"]');
+    expect(error.message).toContain('not a valid semver range');
+  });
+
+  it('rejects an invalid package name', () => {
+    expect(errorOf({ packages: { 'Not A Name': { isolate: true } } }).message).toContain('not a valid npm package name');
+  });
+
+  it('rejects a bad enum value', () => {
+    const error = errorOf({ packages: { yaml: { isolate: true, instance: 'forever' } } });
+    expect(error.jsonPath).toBe('$.packages.yaml.instance');
+    expect(error.expected).toContain('"per-call"');
+  });
+
+  it('rejects limits that are not positive integers', () => {
+    expect(errorOf({ packages: { yaml: { limits: { memoryMb: 0 } } } }).jsonPath).toBe('$.packages.yaml.limits.memoryMb');
+    expect(errorOf({ packages: { yaml: { limits: { timeoutMs: 1.5 } } } }).jsonPath).toBe('$.packages.yaml.limits.timeoutMs');
+  });
+
+  it('rejects a missing "packages" and a non-object file', () => {
+    expect(errorOf({}).jsonPath).toBe('$.packages');
+    expect(errorOf([]).expected).toBe('object');
+  });
+
+  it('rejects invalid JSON with the parser message', () => {
+    const error = errorOf('{ "packages": ');
+    expect(error.jsonPath).toBe('$');
+    expect(error.expected).toBe('valid JSON');
+  });
+
+  it('names the file when it does not exist', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policy-'));
+    expect(() => loadPolicy(path.join(dir, 'missing.json'))).toThrow(/missing\.json: \$: expected a readable policy file, got no such file/);
+  });
+
+  it('resolves relative paths against the policy file folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policy-'));
+    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), '{"packages":{}}');
+    expect(loadPolicy(path.join(dir, 'isolate-deps.policy.json')).root).toBe(dir);
+  });
+});
+
+describe('matching installed versions', () => {
+  const policy = parsePolicy(JSON.stringify({ packages: { 'yaml@^2': { isolate: true }, 'yaml@^1': { isolate: false }, marked: { isolate: true } } }), FILE);
+
+  it('picks the entry whose range contains the version', () => {
+    expect(findPackagePolicy(policy, 'yaml', '2.9.1')?.key).toBe('yaml@^2');
+    expect(findPackagePolicy(policy, 'yaml', '1.10.0')?.key).toBe('yaml@^1');
+  });
+
+  it('finds nothing for a version outside every range', () => {
+    expect(findPackagePolicy(policy, 'yaml', '3.0.0')).toBeUndefined();
+  });
+
+  it('matches an entry without a range for every version', () => {
+    expect(findPackagePolicy(policy, 'marked', '15.0.12')?.key).toBe('marked');
+  });
+});

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Format } from 'esbuild';
+import isolateDeps from 'isolate-deps/esbuild';
+import type { CompiledPackage } from 'isolate-deps';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** Shared by every test: a component is built once per run (and reused across runs). */
+export const CACHE_DIR = path.join(REPO, 'test/.cache/components');
+const WORK = path.join(REPO, 'test/.work');
+
+export interface BuiltApp {
+  dir: string;
+  outfile: string;
+  compiled: CompiledPackage[];
+}
+
+/** Writes a tiny app (policy + source) under test/.work/<name> and bundles it with the plugin. */
+export async function buildApp(name: string, options: { policy: unknown; source: string; format?: Format; files?: Record<string, string> }): Promise<BuiltApp> {
+  const dir = path.join(WORK, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'src'), { recursive: true });
+  writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify(options.policy, null, 2));
+  writeFileSync(path.join(dir, 'src/app.js'), options.source);
+  for (const [file, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  const format = options.format ?? 'esm';
+  const outfile = path.join(dir, 'dist', format === 'esm' ? 'app.mjs' : 'app.cjs');
+  const compiled: CompiledPackage[] = [];
+  await build({
+    absWorkingDir: dir,
+    entryPoints: ['src/app.js'],
+    bundle: true,
+    platform: 'node',
+    format,
+    outfile,
+    logLevel: 'silent',
+    plugins: [isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c) })],
+  });
+  return { dir, outfile, compiled };
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  /** The app's last stdout line parsed as JSON (apps print their results that way). */
+  result: any;
+}
+
+/** Runs a built app in a fresh Node process, from its own folder. */
+export function runApp(app: BuiltApp, env: Record<string, string> = {}, cwd = app.dir): RunResult {
+  const child = spawnSync(process.execPath, [app.outfile], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const lines = child.stdout.trim().split('\n');
+  let result: unknown;
+  try {
+    result = JSON.parse(lines[lines.length - 1] ?? 'null');
+  } catch {
+    result = undefined;
+  }
+  return { stdout: child.stdout, stderr: child.stderr, status: child.status, result };
+}
