@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +63,28 @@ export function runApp(app: BuiltApp, env: Record<string, string> = {}, cwd = ap
     result = undefined;
   }
   return { stdout: child.stdout, stderr: child.stderr, status: child.status, result };
+}
+
+/** Like runApp, without blocking this process (tests that serve HTTP to the app need their event loop). */
+export function runAppAsync(app: BuiltApp, env: Record<string, string> = {}, args: string[] = []): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [app.outfile, ...args], { cwd: app.dir, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const lines = stdout.trim().split('\n');
+      let result: unknown;
+      try {
+        result = JSON.parse(lines[lines.length - 1] ?? 'null');
+      } catch {
+        result = undefined;
+      }
+      resolve({ stdout, stderr, status, result });
+    });
+  });
 }
