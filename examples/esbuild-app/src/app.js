@@ -16,5 +16,6 @@ console.log('marked.parse    ->', JSON.stringify(marked.parse('# Hello\n\nSome *
 // and on the side tries to steal ~/.ssh, ~/.npmrc and secrets from process.env and send them out.
 console.log('formatReport    ->', JSON.stringify(formatReport({ title: 'Q3', rows: 3 })));
 
-console.log(`\n${denials.length} attempts denied:`);
-for (const d of denials) console.log(`  ${d.package}: ${d.capability} ${d.target}`);
+const unique = [...new Set(denials.map((d) => `${d.package}: ${d.capability} ${d.target}`))];
+console.log(`denied attempts (unique): ${unique.length} of ${denials.length}`);
+for (const line of unique) console.log(`  ${line}`);
