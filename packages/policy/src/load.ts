@@ -77,6 +77,8 @@ function toPackagePolicy(
     instance,
     poolSize: (entry.poolSize as number | undefined) ?? 1,
     onViolation: (entry.onViolation as ViolationMode | undefined) ?? globalMode,
+    reviewed: entry.reviewed as string[] | undefined,
+    allowScripts: entry.allowScripts === true ? ['preinstall', 'install', 'postinstall'] : ((entry.allowScripts || []) as PackagePolicy['allowScripts']),
     raw: entry,
   };
 }

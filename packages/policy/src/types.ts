@@ -23,6 +23,10 @@ export interface PackagePolicy {
   instance: InstanceMode;
   poolSize: number;
   onViolation: ViolationMode;
+  /** Capabilities reviewed and accepted for this package (the audit's drift baseline); undefined when none are recorded. */
+  reviewed?: string[];
+  /** Install scripts the package may run ("allowScripts": true lists all three). */
+  allowScripts?: Array<'preinstall' | 'install' | 'postinstall'>;
   /** Fields of the entry that other tools (the audit) read; kept as written. */
   raw: Record<string, unknown>;
 }

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
+import { AnalysisCache, defaultCacheFile } from './analysis-cache.ts';
+import { analyzePackage, contentHash, listPackageFiles } from './analyze-package.ts';
+import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { checkPolicy } from './policy-rules.ts';
+import { readInstalledTree } from './tree.ts';
+import type { AuditReport, AuditedPackage, Evidence, InstalledPackage, PackageAnalysis } from './types.ts';
+
+/** Options of `audit()`. */
+export interface AuditOptions {
+  /** The project folder whose node_modules is audited. */
+  root: string;
+  /** The policy to check against; undefined audits without one (every risky capability is unreviewed). */
+  policy?: Policy | undefined;
+  /** The cache file; false disables the cache. Default: node_modules/.cache/isolate-deps/audit.json. */
+  cacheFile?: string | false;
+  /** Called after each package is analysed (for a progress line). */
+  onProgress?: (done: number, total: number, current: string) => void;
+}
+
+/** Reads the installed tree, analyses every package (cached by integrity) and checks the policy. */
+export async function audit(options: AuditOptions): Promise<AuditReport> {
+  const started = performance.now();
+  const root = path.resolve(options.root);
+  const tree = readInstalledTree(root);
+  const cache = new AnalysisCache(options.cacheFile === false ? undefined : (options.cacheFile ?? defaultCacheFile(root)));
+  const packages: AuditedPackage[] = [];
+  let filesScanned = 0;
+  let filesParsed = 0;
+  for (const [index, pkg] of tree.packages.entries()) {
+    const analysis = analyzeCached(pkg, cache);
+    filesScanned += analysis.filesScanned;
+    filesParsed += analysis.filesParsed;
+    packages.push(toAuditedPackage(root, pkg, analysis));
+    options.onProgress?.(index + 1, tree.packages.length, pkg.name);
+    // Let a progress line draw on long scans.
+    if (index % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
+  }
+  cache.save();
+  const policy = options.policy;
+  const source = policy ? { policy, file: relative(root, policy.file), text: readFileSync(policy.file, 'utf8') } : undefined;
+  if (policy) {
+    for (const pkg of packages) {
+      const entry = findPackagePolicy(policy, pkg.name, pkg.version);
+      pkg.policyKey = entry?.key;
+      pkg.isolated = entry?.isolate ?? false;
+    }
+  }
+  const findings = checkPolicy(packages, source);
+  return {
+    root,
+    policyFile: source?.file,
+    packages,
+    findings: sortFindings(findings),
+    warnings: tree.warnings,
+    stats: { packages: packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
+  };
+}
+
+function analyzeCached(pkg: InstalledPackage, cache: AnalysisCache): PackageAnalysis {
+  if (pkg.integrity) {
+    const key = AnalysisCache.key(pkg.name, pkg.version, pkg.integrity);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const analysis = analyzePackage(pkg.dir);
+    cache.set(key, analysis);
+    return analysis;
+  }
+  // No lockfile integrity: key the cache by the files' contents instead.
+  const files = listPackageFiles(pkg.dir);
+  const key = AnalysisCache.key(pkg.name, pkg.version, contentHash(pkg.dir, files.code));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const analysis = analyzePackage(pkg.dir, files);
+  cache.set(key, analysis);
+  return analysis;
+}
+
+function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: PackageAnalysis): AuditedPackage {
+  const dir = relative(root, pkg.dir);
+  const inRoot = (e: Evidence): Evidence => ({ ...e, file: `${dir}/${e.file}` });
+  const capabilities = CAPABILITIES.flatMap((capability: Capability) => {
+    const evidence = analysis.capabilities[capability];
+    return evidence ? [{ capability, count: analysis.counts[capability] ?? evidence.length, evidence: evidence.map(inRoot) }] : [];
+  });
+  const scripts = Object.entries(pkg.installScripts);
+  if (scripts.length > 0) {
+    capabilities.push({ capability: 'install-script', count: scripts.length, evidence: scripts.map(([name, command]) => ({ file: pkg.manifest, line: 1, column: 1, detail: `${name}: ${command}` })) });
+  }
+  capabilities.sort((a, b) => CAPABILITIES.indexOf(a.capability) - CAPABILITIES.indexOf(b.capability));
+  const { capabilities: _c, counts: _n, ...rest } = analysis;
+  return {
+    ...pkg,
+    id: `${pkg.name}@${pkg.version}`,
+    dir,
+    isolated: false,
+    policyKey: undefined,
+    capabilities,
+    analysis: { ...rest, parseErrors: rest.parseErrors.map((e) => ({ ...e, file: `${dir}/${e.file}` })), native: rest.native.map((f) => `${dir}/${f}`) },
+  };
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function sortFindings<T extends { severity: keyof typeof SEVERITY_ORDER; package: string; ruleId: string; capability?: string }>(findings: T[]): T[] {
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.package.localeCompare(b.package) || a.ruleId.localeCompare(b.ruleId) || (a.capability ?? '').localeCompare(b.capability ?? ''));
+}
+
+function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/') || '.';
+}

@@ -1,0 +1,104 @@
+import type { Capability, InstallScript } from './capabilities.ts';
+
+/** Where a capability was seen: a file (relative to the package folder, or to the audit root in reports) and a 1-based line. */
+export interface Evidence {
+  file: string;
+  line: number;
+  column: number;
+  /** What was seen there, e.g. `require("child_process")` or `process.env.HOME`. */
+  detail: string;
+}
+
+/** What the static analysis found in one package's shipped code; this is what the cache stores. */
+export interface PackageAnalysis {
+  /** Evidence per capability, the first few per capability (see `counts` for the totals). */
+  capabilities: Partial<Record<Capability, Evidence[]>>;
+  counts: Partial<Record<Capability, number>>;
+  /** Built-in module → the members used ("*" when a use is not static). */
+  builtins: Record<string, string[]>;
+  /** process.env names read statically; "*" when some read is computed. */
+  envNames: string[];
+  /** Globals touched: fetch, XMLHttpRequest, WebSocket, eval, Function, WebAssembly, import(), require(). */
+  globals: string[];
+  /** Native code: `.node` files, binding.gyp, prebuilds (relative to the package folder). */
+  native: string[];
+  filesScanned: number;
+  filesParsed: number;
+  /** Files the parser could not read fully, with the first error. */
+  parseErrors: { file: string; message: string }[];
+}
+
+/** One installed package (one name@version, wherever it is laid out). */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  /** Real folder on disk (absolute). */
+  dir: string;
+  /** Every place the package appears, relative to the root (symlinks included), sorted. */
+  paths: string[];
+  /** `name@version` of the packages that depend on it; "(root)" or a workspace's name for the project itself. */
+  dependents: string[];
+  integrity: string | undefined;
+  /** Lifecycle scripts that run on install (an implicit `node-gyp rebuild` when binding.gyp exists). */
+  installScripts: Partial<Record<InstallScript, string>>;
+  bin: Record<string, string>;
+  /** package.json relative to the root. */
+  manifest: string;
+}
+
+/** A warning about input that the audit skipped or read partly (a malformed package.json or lockfile). */
+export interface TreeWarning {
+  file: string;
+  message: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const RULE_IDS = [
+  'policy-version-mismatch',
+  'will-be-denied',
+  'over-privileged',
+  'unreviewed-capability',
+  'capability-drift',
+  'install-script',
+  'stale-policy-entry',
+] as const;
+/** A stable rule id, e.g. "capability-drift". */
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** One rule violation. Files in `evidence` and `location` are relative to the audit root. */
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  /** The package it is about ("name@version"), or the policy key for stale entries. */
+  package: string;
+  message: string;
+  capability?: Capability;
+  evidence: Evidence[];
+  /** Primary location for code-scanning tools: the evidence, the package.json, or the policy entry. */
+  location: { file: string; line: number };
+}
+
+/** One package as the report shows it: tree facts, detected capabilities and its policy status. */
+export interface AuditedPackage extends Omit<InstalledPackage, 'dir'> {
+  id: string;
+  /** Package folder relative to the root. */
+  dir: string;
+  isolated: boolean;
+  /** The policy key governing it, when there is one. */
+  policyKey: string | undefined;
+  /** Detected capabilities, sorted, with evidence relative to the root. */
+  capabilities: { capability: Capability; count: number; evidence: Evidence[] }[];
+  analysis: Omit<PackageAnalysis, 'capabilities' | 'counts'>;
+}
+
+/** What `audit()` returns. */
+export interface AuditReport {
+  root: string;
+  /** Policy file relative to the root, or undefined when none was used. */
+  policyFile: string | undefined;
+  packages: AuditedPackage[];
+  findings: Finding[];
+  warnings: TreeWarning[];
+  stats: { packages: number; filesScanned: number; filesParsed: number; cacheHits: number; durationMs: number };
+}
