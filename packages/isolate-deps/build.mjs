@@ -28,6 +28,18 @@ await build({
   logLevel: 'warning',
 });
 
+// The worker-thread runtime (packages with limits.timeoutMs) is copied next to the app's bundle: self-contained.
+await build({
+  entryPoints: [`${packages}runtime/src/worker-entry.ts`],
+  outfile: 'dist/runtime-worker.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  logLevel: 'warning',
+});
+
 if (hasCli) {
   await build({
     stdin: { contents: `import { main } from ${JSON.stringify(cli)};\nprocess.exitCode = await main(process.argv.slice(2));\n`, resolveDir: '.', loader: 'ts' },

@@ -1,5 +1,6 @@
 import type { ModuleShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
+import type { ExecutionPolicy } from '@isolate-deps/runtime';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(['default', '__esModule']);
@@ -8,6 +9,8 @@ export interface PackageModuleInput {
   name: string;
   version: string;
   grant: Grant;
+  /** How instances of this package are run: limits, instance mode, failure handling. */
+  execution: ExecutionPolicy;
   policyFileName: string;
   /** Paths the generated code imports at build time (bundled into the app). */
   guestBindings: string;
@@ -27,6 +30,7 @@ export function packageModuleSource(input: PackageModuleInput): string {
     version: input.version,
     grant: input.grant,
     policyFile: input.policyFileName,
+    execution: input.execution,
   };
   return [
     `import { instantiate } from ${JSON.stringify(input.guestBindings)};`,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { build as esbuild, type Plugin, type PluginBuild } from 'esbuild';
 import { compilePackage, locatePackage, type CompiledPackage } from '@isolate-deps/compiler';
 import { DEFAULT_POLICY_FILE, findPackagePolicy, loadPolicy, PolicyError, type PackagePolicy, type Policy } from '@isolate-deps/policy';
+import { executionPolicyOf } from '@isolate-deps/runtime';
 import { facadeSource, packageModuleSource } from './facade-source.ts';
 
 export interface IsolateDepsOptions {
@@ -19,6 +20,9 @@ export interface IsolateDepsOptions {
 const RUNTIME_ENTRY = [new URL('./runtime.js', import.meta.url), new URL('../../runtime/src/index.ts', import.meta.url)]
   .map((url) => fileURLToPath(url))
   .find((file) => existsSync(file))!;
+
+/** The worker-thread runtime for packages with a time limit (built by packages/isolate-deps/build.mjs). */
+const WORKER_ENTRY = fileURLToPath(new URL('./runtime-worker.mjs', import.meta.url));
 
 const NAMESPACE = 'isolate-deps';
 const PACKAGE_NAMESPACE = 'isolate-deps-package';
@@ -104,6 +108,7 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
             name: result.name,
             version: result.version,
             grant: entry.allow,
+            execution: executionPolicyOf(entry),
             policyFileName: path.basename(policy.file),
             guestBindings: path.join(result.dir, 'guest.mjs'),
             runtime: RUNTIME_ENTRY,
@@ -124,6 +129,12 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
           const target = path.join(outDir, componentFolder(pkg));
           mkdirSync(target, { recursive: true });
           for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(target, file));
+          // A time limit runs the instance in a worker thread, which loads the bindings and its runtime from disk.
+          const entry = findPackagePolicy(policy, pkg.name, pkg.version);
+          if (entry?.limits.timeoutMs !== undefined) {
+            copyFileSync(path.join(pkg.dir, 'guest.mjs'), path.join(target, 'guest.mjs'));
+            copyFileSync(WORKER_ENTRY, path.join(outDir, 'isolate-deps', 'runtime-worker.mjs'));
+          }
         }
       });
     },

@@ -27,3 +27,30 @@ export class IsolateTrapError extends Error {
 export function nodeErrorPayload(code: string, syscall: string, guestPath: string, detail: string): string {
   return JSON.stringify({ code, syscall, path: guestPath, message: `${code}: ${detail}, ${syscall} '${guestPath}'` });
 }
+
+/** A call ran past the package's `limits.timeoutMs`: its worker was terminated. */
+export class IsolateTimeoutError extends Error {
+  readonly code = 'ERR_ISOLATE_TIMEOUT';
+  constructor(readonly packageName: string, readonly timeoutMs: number) {
+    super(`isolate-deps: a call into "${packageName}" ran longer than its ${timeoutMs} ms limit; its instance was terminated and the next call gets a fresh one`);
+    this.name = 'IsolateTimeoutError';
+  }
+}
+
+/** The instance tried to grow its memory past `limits.memoryMb`: it was discarded. */
+export class IsolateMemoryLimitError extends Error {
+  readonly code = 'ERR_ISOLATE_MEMORY_LIMIT';
+  constructor(readonly packageName: string, readonly memoryMb: number, cause?: unknown) {
+    super(`isolate-deps: "${packageName}" ran out of its ${memoryMb} MB memory limit; its instance was discarded and the next call gets a fresh one`, { cause });
+    this.name = 'IsolateMemoryLimitError';
+  }
+}
+
+/** Too many recent failures: calls fail fast until the breaker's cool-down has passed. */
+export class IsolateCircuitOpenError extends Error {
+  readonly code = 'ERR_ISOLATE_CIRCUIT_OPEN';
+  constructor(readonly packageName: string, readonly retryInMs: number) {
+    super(`isolate-deps: calls into "${packageName}" are suspended after repeated failures; retrying in ${retryInMs} ms`);
+    this.name = 'IsolateCircuitOpenError';
+  }
+}

@@ -3,7 +3,11 @@ import { facadeOf } from './facade.ts';
 import { IsolatedPackage, type PackageManifest } from './isolated-package.ts';
 
 export { BoundaryDecodeError } from '@isolate-deps/boundary';
-export { CapabilityDeniedError, IsolateTrapError } from './errors.ts';
+export { CapabilityDeniedError, IsolateCircuitOpenError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
+export { emitEvent, flushTrace, onEvent, type CallEvent, type CapabilityEvent, type DenialEvent, type EventHandler, type InstanceEvent, type IsolateEvent } from './events.ts';
+export { DEFAULT_EXECUTION, executionPolicyOf, type CircuitBreakerPolicy, type ExecutionPolicy } from './execution-policy.ts';
+export { IsolateReentrancyError } from './instance-pool.ts';
+export { capMemory } from './memory-cap.ts';
 export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';
 export { IsolatedPackage, type GuestExports, type Instantiate, type PackageManifest } from './isolated-package.ts';

@@ -1,14 +1,21 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { decode, encode, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
-import { CapabilityDeniedError, IsolateTrapError } from './errors.ts';
-import { createHostImports } from './host-bindings.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { CapabilityDeniedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
+import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';
+import { DEFAULT_EXECUTION, type ExecutionPolicy } from './execution-policy.ts';
+import { InstancePool, type Slot } from './instance-pool.ts';
+import { createThreadSlot } from './thread-instance.ts';
+import { createWorkerSlot } from './worker-instance.ts';
+
+// Share of limits.memoryMb in use at a trap that marks it as the memory limit.
+const MEMORY_NEAR_CAP = 0.75;
 
 /** What jco's `--instantiation sync` output exports. */
 export type Instantiate = (
   getCoreModule: (file: string) => WebAssembly.Module,
   imports: Record<string, Record<string, unknown>>,
+  instantiateCore?: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
 ) => GuestExports;
 
 export interface GuestExports {
@@ -26,55 +33,82 @@ export interface PackageManifest {
   /** Folder holding the component's core wasm files. */
   componentDir: string;
   instantiate: Instantiate;
+  /** Instance mode, limits and failure handling; default: one shared instance, no limits. */
+  execution?: ExecutionPolicy;
 }
 
-// Core modules are compiled once per process and shared by every instance.
-const compiled = new Map<string, WebAssembly.Module>();
-
-function coreModule(dir: string, file: string): WebAssembly.Module {
-  const key = path.join(dir, file);
-  let module = compiled.get(key);
-  if (!module) {
-    module = new WebAssembly.Module(readFileSync(key));
-    compiled.set(key, module);
-  }
-  return module;
-}
-
-/** One isolated package in this process: its instance is created on first use and replaced after a trap. */
+/** One isolated package in this process: instances by the policy's mode, replaced after a failure. */
 export class IsolatedPackage {
-  private instance: GuestExports | undefined;
+  private readonly pool: InstancePool;
+  private readonly breaker: CircuitBreaker;
+  private nextInstanceId = 1;
 
-  constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean } = {}) {}
-
-  private current(): GuestExports {
-    if (!this.instance) {
-      const { manifest } = this;
-      const imports = createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert: this.options.inert });
-      this.instance = manifest.instantiate((file) => coreModule(manifest.componentDir, file), imports);
-    }
-    return this.instance;
+  constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean } = {}) {
+    const execution = manifest.execution ?? DEFAULT_EXECUTION;
+    const timeoutMs = execution.limits.timeoutMs;
+    this.pool = new InstancePool(manifest.name, execution.instance, execution.poolSize, () => {
+      const id = this.nextInstanceId++;
+      // A time limit needs a thread that can be terminated; without one the in-thread path is faster.
+      return timeoutMs !== undefined && !options.inert ? createWorkerSlot(id, manifest, timeoutMs) : createThreadSlot(id, manifest, options.inert === true);
+    });
+    this.breaker = new CircuitBreaker(manifest.name, execution.circuitBreaker);
   }
 
   /** Calls the function at `target` ("<root>:<path>") with `args`; rethrows the guest's error on the host. */
   call(target: string, args: unknown[]): unknown {
-    return this.settle(this.enter((guest) => guest.call(target, encode(args))));
+    const encoded = encode(args);
+    return this.settle(this.enter(target, encoded.length, (guest) => guest.call(target, encoded)));
   }
 
   /** The export shapes of the package's roots (used at build time). */
   describe(): ExportShape[] {
-    return this.settle(this.enter((guest) => guest.describe())) as ExportShape[];
+    return this.settle(this.enter('describe', 0, (guest) => guest.describe())) as ExportShape[];
   }
 
-  private enter(use: (guest: GuestExports) => string): string {
-    const guest = this.current();
+  private enter(exportName: string, bytesIn: number, use: (guest: GuestExports) => string): string {
+    const started = eventsEnabled ? performance.now() : 0;
+    let outcome: CallEvent['outcome'] = 'ok';
+    let reply = '';
+    let instance = 0;
     try {
-      return use(guest);
+      this.breaker.check();
+    } catch (error) {
+      outcome = 'circuit-open';
+      this.record(exportName, instance, started, bytesIn, 0, outcome);
+      throw error;
+    }
+    const slot = this.pool.acquire();
+    instance = slot.id;
+    try {
+      reply = use(slot.guest);
+      if (reply[0] !== '0') outcome = 'error';
+      this.breaker.success();
+      return reply;
     } catch (error) {
       // A trap poisons the instance for good: drop it so the next call starts fresh.
-      this.instance = undefined;
-      throw new IsolateTrapError(this.manifest.name, error);
+      const failure = this.classify(error, slot);
+      outcome = failure instanceof IsolateTimeoutError ? 'timeout' : failure instanceof IsolateMemoryLimitError ? 'memory-limit' : 'trap';
+      this.pool.discard(slot, outcome);
+      this.breaker.failure();
+      throw failure;
+    } finally {
+      if (outcome === 'ok' || outcome === 'error') this.pool.release(slot);
+      this.record(exportName, instance, started, bytesIn, reply.length, outcome);
     }
+  }
+
+  private classify(error: unknown, slot: Slot): Error {
+    if (error instanceof IsolateTimeoutError) return error;
+    const memoryMb = this.manifest.execution?.limits.memoryMb;
+    // The engine reports a failed memory.grow as a plain trap; a memory near its cap tells them apart.
+    if (memoryMb !== undefined && slot.memoryBytes() >= memoryMb * 1024 * 1024 * MEMORY_NEAR_CAP) return new IsolateMemoryLimitError(this.manifest.name, memoryMb, error);
+    return new IsolateTrapError(this.manifest.name, error);
+  }
+
+  private record(exportName: string, instance: number, started: number, bytesIn: number, bytesOut: number, outcome: CallEvent['outcome']): void {
+    if (!eventsEnabled) return;
+    const target = exportName.slice(exportName.indexOf(':') + 1) || 'default';
+    emitEvent({ type: 'call', package: this.manifest.name, export: target, instance, durationUs: Math.round((performance.now() - started) * 1000), bytesIn, bytesOut, outcome, time: new Date().toISOString() });
   }
 
   private settle(reply: string): unknown {

@@ -1,3 +1,4 @@
+import { emitEvent, eventsEnabled } from './events.ts';
 /** One refused attempt by an isolated package. */
 export interface Violation {
   package: string;
@@ -26,6 +27,7 @@ export function setViolationLogging(enabled: boolean): void {
 
 export function reportViolation(packageName: string, capability: string, target: string, policyFile: string): void {
   const violation: Violation = { package: packageName, capability, target, time: new Date().toISOString(), stack: new Error().stack };
+  if (eventsEnabled) emitEvent({ type: 'denial', package: packageName, capability, target, time: violation.time });
   for (const handler of handlers) {
     try {
       handler(violation);

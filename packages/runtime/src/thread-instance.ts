@@ -1,0 +1,70 @@
+import { coreModule } from './core-modules.ts';
+import { emitEvent, eventsEnabled } from './events.ts';
+import { createHostImports } from './host-bindings.ts';
+import type { Slot } from './instance-pool.ts';
+import type { PackageManifest } from './isolated-package.ts';
+
+type Imports = Record<string, Record<string, unknown>>;
+
+/** Reports each use of a granted interface as a capability event (only while someone listens). */
+export function observeCapabilities(imports: Imports, packageName: string, instance: number): Imports {
+  const observed: Imports = {};
+  for (const [iface, functions] of Object.entries(imports)) {
+    if (iface === 'isolate:guest/boundary') {
+      observed[iface] = functions;
+      continue;
+    }
+    const capability = iface.slice('isolate:guest/'.length);
+    observed[iface] = Object.fromEntries(
+      Object.entries(functions).map(([name, fn]) => [
+        name,
+        (...args: unknown[]) => {
+          if (eventsEnabled) {
+            const target = typeof args[0] === 'string' ? (capability === 'net' ? safeUrl(args[0]) : args[0]) : name;
+            emitEvent({ type: 'capability', package: packageName, capability: `${capability}.${name}`, target, instance, time: new Date().toISOString() });
+          }
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        },
+      ]),
+    );
+  }
+  return observed;
+}
+
+function safeUrl(request: string): string {
+  try {
+    return (JSON.parse(request) as { url: string }).url;
+  } catch {
+    return '?';
+  }
+}
+
+/** An instance in this thread: the fast path, used when the package has no time limit. */
+export function createThreadSlot(id: number, manifest: PackageManifest, inert: boolean): Slot {
+  const memoryMb = manifest.execution?.limits.memoryMb;
+  const imports = observeCapabilities(
+    createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert }),
+    manifest.name,
+    id,
+  );
+  const memories: WebAssembly.Memory[] = [];
+  const guest = manifest.instantiate(
+    (file) => coreModule(manifest.componentDir, file, memoryMb),
+    imports,
+    (module, importObject) => {
+      const instance = new WebAssembly.Instance(module, importObject);
+      for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
+      return instance;
+    },
+  );
+  if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'create', time: new Date().toISOString() });
+  return {
+    id,
+    guest,
+    busy: false,
+    memoryBytes: () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0),
+    dispose(reason) {
+      if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs inside the worker thread of a package with `limits.timeoutMs`: one component instance, its host
+ * bindings (built here from the same grant), and a synchronous reply channel to the caller.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { coreModule } from './core-modules.ts';
+import { onEvent, type IsolateEvent } from './events.ts';
+import { createHostImports } from './host-bindings.ts';
+import type { GuestExports, Instantiate } from './isolated-package.ts';
+import { observeCapabilities } from './thread-instance.ts';
+import { onViolation, setViolationLogging, type Violation } from './violations.ts';
+
+const { port, flag, componentDir, manifest, observe, instance } = workerData as {
+  port: MessagePort;
+  flag: Int32Array;
+  componentDir: string;
+  observe: boolean;
+  instance: number;
+  manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number };
+};
+
+const violations: Violation[] = [];
+const events: IsolateEvent[] = [];
+setViolationLogging(false); // the caller's thread reports them, once per package and capability
+onViolation((v) => violations.push(v));
+if (observe) onEvent((e) => events.push(e));
+
+let guest: GuestExports | undefined;
+const memories: WebAssembly.Memory[] = [];
+
+async function boot(): Promise<void> {
+  const { instantiate } = (await import(pathToFileURL(path.join(componentDir, 'guest.mjs')).href)) as { instantiate: Instantiate };
+  const imports = observeCapabilities(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile }), manifest.name, instance);
+  guest = instantiate(
+    (file) => coreModule(componentDir, file, manifest.memoryMb),
+    imports,
+    (module, importObject) => {
+      const created = new WebAssembly.Instance(module, importObject);
+      for (const value of Object.values(created.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
+      return created;
+    },
+  );
+}
+
+function reply(message: Record<string, unknown>): void {
+  port.postMessage({ ...message, memoryBytes: memories.reduce((n, m) => n + m.buffer.byteLength, 0), violations: violations.splice(0), events: events.splice(0) });
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+port.on('message', async (message: { op: 'boot' | 'call' | 'describe'; target?: string; args?: string }) => {
+  if (message.op === 'boot') {
+    try {
+      await boot();
+      reply({});
+    } catch (error) {
+      reply({ error: `isolate-deps: the worker for "${manifest.name}" failed to start: ${(error as Error).message}` });
+    }
+    return;
+  }
+  try {
+    const answer = message.op === 'call' ? guest!.call(message.target!, message.args!) : guest!.describe();
+    reply({ reply: answer });
+  } catch (error) {
+    reply({ trap: (error as Error).message });
+  }
+});

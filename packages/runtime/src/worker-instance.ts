@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { IsolateTimeoutError } from './errors.ts';
+import { emitEvent, eventsEnabled, type IsolateEvent } from './events.ts';
+import type { Slot } from './instance-pool.ts';
+import type { PackageManifest } from './isolated-package.ts';
+import { reportViolation, type Violation } from './violations.ts';
+
+/** What the worker sends back after each request. */
+export interface WorkerReply {
+  reply?: string;
+  trap?: string;
+  error?: string;
+  memoryBytes: number;
+  violations: Violation[];
+  events: IsolateEvent[];
+}
+
+const BOOT_TIMEOUT_MS = 30_000;
+
+/**
+ * An instance in a worker thread behind a synchronous facade: the caller blocks on Atomics.wait with
+ * the package's timeout. When it expires the worker is terminated, so even `for (;;) {}` is stopped.
+ */
+export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutMs: number): Slot {
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const workerFile = path.join(path.dirname(manifest.componentDir), 'runtime-worker.mjs');
+  const worker = new Worker(workerFile, {
+    workerData: {
+      port: port2,
+      flag,
+      componentDir: manifest.componentDir,
+      observe: eventsEnabled,
+      manifest: { name: manifest.name, version: manifest.version, grant: manifest.grant, policyFile: manifest.policyFile, root: manifest.root, memoryMb: manifest.execution?.limits.memoryMb },
+      instance: id,
+    },
+    transferList: [port2],
+  });
+  worker.unref();
+  port1.unref();
+  let memoryBytes = 0;
+
+  const request = (message: unknown, limitMs: number): WorkerReply => {
+    Atomics.store(flag, 0, 0);
+    port1.postMessage(message);
+    if (Atomics.wait(flag, 0, 0, limitMs) === 'timed-out') {
+      void worker.terminate();
+      throw new IsolateTimeoutError(manifest.name, limitMs);
+    }
+    const reply = receiveMessageOnPort(port1)?.message as WorkerReply | undefined;
+    if (!reply) throw new Error(`isolate-deps: the worker of "${manifest.name}" sent no reply`);
+    memoryBytes = reply.memoryBytes;
+    // Violations and events happened in the worker: deliver them to this thread's handlers and stderr.
+    for (const v of reply.violations) reportViolation(v.package, v.capability, v.target, manifest.policyFile);
+    for (const e of reply.events) emitEvent(e);
+    if (reply.error) throw new Error(reply.error);
+    if (reply.trap !== undefined) throw new Error(reply.trap);
+    return reply;
+  };
+
+  request({ op: 'boot' }, BOOT_TIMEOUT_MS);
+  if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'create', time: new Date().toISOString() });
+  return {
+    id,
+    busy: false,
+    guest: {
+      call: (target, args) => request({ op: 'call', target, args }, timeoutMs).reply!,
+      describe: () => request({ op: 'describe' }, timeoutMs).reply!,
+    },
+    memoryBytes: () => memoryBytes,
+    dispose(reason) {
+      void worker.terminate();
+      if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
+    },
+  };
+}
