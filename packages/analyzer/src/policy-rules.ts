@@ -1,4 +1,5 @@
 import { entriesFor, findPackagePolicy, type PackagePolicy, type Policy } from '@isolate-deps/policy';
+import path from 'node:path';
 import picomatch from 'picomatch';
 import { RISKY, type Capability } from './capabilities.ts';
 import type { AuditedPackage, Evidence, Finding, RuleId, Severity } from './types.ts';
@@ -124,10 +125,15 @@ function closure(pkg: AuditedPackage, byId: Map<string, AuditedPackage>, depende
     seen.add(id);
     const current = byId.get(id);
     if (!current) continue;
+    // The package's command-line tools never run inside the component: only its library code does.
+    const binFiles = Object.values(current.bin).map((b) => `${current.dir}/${path.posix.normalize(b)}`);
+    const inComponent = (e: Evidence): boolean => !binFiles.includes(e.file) && !e.file.startsWith(`${current.dir}/bin/`);
     for (const c of current.capabilities) {
       if (c.capability === 'install-script') continue;
+      const evidence = c.evidence.filter(inComponent);
+      if (evidence.length === 0 && c.evidence.length === c.count) continue;
       const slot = detected.get(c.capability) ?? { evidence: [], names: new Set<string>() };
-      slot.evidence.push(...c.evidence);
+      slot.evidence.push(...evidence);
       if (c.capability === 'env') for (const n of current.analysis.envNames) slot.names.add(n);
       detected.set(c.capability, slot);
     }

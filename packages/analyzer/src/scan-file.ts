@@ -29,6 +29,7 @@ const CANDIDATE = new RegExp(
   String.raw`\b(?:process|fetch|XMLHttpRequest|WebSocket|EventSource|eval|WebAssembly)\b|\bFunction\s*\(|\bimport\s*\(|\brequire\s*\(\s*(?!['"][^'"\\\n]*['"]\s*\))|${QUOTED_BUILTIN}`,
   'g',
 );
+const ANY_QUOTED_BUILTIN = /(['"\x60])((?:node:)?[a-z_]+(?:\/[a-z_]+)?)\1/g;
 // Long runs of base64 or escaped bytes: worth a look when they sit in code.
 const ENCODED = /[A-Za-z0-9+/]{4096,}={0,2}|(?:\\x[0-9a-fA-F]{2}){256,}|(?:\\u[0-9a-fA-F]{4}){256,}/g;
 
@@ -50,6 +51,10 @@ export function scanFile(filename: string, text: string): FileScan {
   for (const match of text.matchAll(CANDIDATE)) offsets.push(match.index);
   if (offsets.length === 0) return scan;
 
+  // Once a file is parsed anyway, every built-in it loads is worth recording (tty, util, os...).
+  for (const match of text.matchAll(ANY_QUOTED_BUILTIN)) if (BUILTINS.has(match[2]!.replace(/^node:/, ''))) offsets.push(match.index);
+  offsets.sort((a, b) => a - b);
+
   const lang = filename.endsWith('.jsx') ? 'jsx' : 'js';
   const sourceType = filename.endsWith('.cjs') ? 'commonjs' : filename.endsWith('.mjs') ? 'module' : 'unambiguous';
   let result = parseSync(filename, text, { lang, sourceType, preserveParens: false });
@@ -61,8 +66,33 @@ export function scanFile(filename: string, text: string): FileScan {
   scan.parsed = true;
   if (result.errors.length > 0) scan.parseError = result.errors[0]?.message;
   const program = result.program as unknown as AstNode;
+  if (result.errors.length > 0 && (program.body as unknown[]).length === 0) {
+    // Nothing parsed: keep the token hits as evidence, so code the parser rejects cannot hide.
+    sightTokens(text, lines, scan);
+    return scan;
+  }
   new FileVisitor(text, lines, scan).run(program, offsets);
   return scan;
+}
+
+const TOKEN_CAPABILITY: [RegExp, Capability][] = [
+  [/^process$/, 'env'],
+  [/^(?:fetch|XMLHttpRequest|WebSocket|EventSource)$/, 'net'],
+  [/^(?:eval|Function)/, 'eval'],
+  [/^WebAssembly$/, 'wasm'],
+  [/^(?:import|require)/, 'dynamic-import'],
+];
+
+/** Evidence from the token scan alone, for a file that did not parse. */
+function sightTokens(text: string, lines: LineIndex, scan: FileScan): void {
+  for (const match of text.matchAll(CANDIDATE)) {
+    const token = match[0];
+    const { line, column } = lines.locate(match.index);
+    const quoted = builtinName(token.slice(1, -1));
+    const capabilities = quoted ? builtinCapabilities(quoted, undefined) : TOKEN_CAPABILITY.filter(([re]) => re.test(token)).map(([, c]) => c);
+    if (token === 'process' && !text.startsWith('.env', match.index + token.length)) continue;
+    for (const capability of capabilities) scan.sightings.push({ capability, line, column, detail: `${token.replace(/\s+/g, '')} (file did not parse)` });
+  }
 }
 
 type Binding = { module: string; declaredAt: number };
@@ -221,8 +251,9 @@ class FileVisitor {
     if (parent?.type === 'MemberExpression' && parent.object === node) {
       let member = parent.computed ? stringValue(parent.property) : nameOf(parent.property);
       // fs.promises.writeFile: the interesting member is one level down.
-      if (member === 'promises' && binding.module === 'fs') member = this.nextMember(parent) ?? member;
-      this.record(binding.module, member ?? '*', node, `${node.name}.${member ?? '[…]'}`);
+      const promise = member === 'promises' && binding.module === 'fs' ? this.nextMember(parent) : undefined;
+      if (promise) member = promise;
+      this.record(binding.module, member ?? '*', node, `${node.name}.${promise ? 'promises.' : ''}${member ?? '[…]'}`);
       return;
     }
     this.record(binding.module, '*', node, `${node.name} (${binding.module} passed on)`);

@@ -1,0 +1,11 @@
+import { auditCommand } from './audit.ts';
+import type { Command } from './command.ts';
+import { explainCommand } from './explain.ts';
+import { initCommand } from './init.ts';
+
+/** The subcommands by name; add one file per command and list it here. */
+export const COMMANDS: Record<string, Command> = {
+  [auditCommand.name]: auditCommand,
+  [initCommand.name]: initCommand,
+  [explainCommand.name]: explainCommand,
+};
