@@ -2,10 +2,12 @@ import { auditCommand } from './audit.ts';
 import type { Command } from './command.ts';
 import { explainCommand } from './explain.ts';
 import { initCommand } from './init.ts';
+import { traceCommand } from './trace.ts';
 
 /** The subcommands by name; add one file per command and list it here. */
 export const COMMANDS: Record<string, Command> = {
   [auditCommand.name]: auditCommand,
   [initCommand.name]: initCommand,
   [explainCommand.name]: explainCommand,
+  [traceCommand.name]: traceCommand,
 };

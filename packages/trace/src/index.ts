@@ -1,0 +1,1 @@
+export { formatTraceText, readTrace, summarizeTrace, TraceFileError, type PackageTraceSummary, type TraceEvent } from './summary.ts';

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTrace, summarizeTrace } from '@isolate-deps/trace';
+import { buildApp, REPO, runAppAsync, type BuiltApp } from './support/app.ts';
+
+// One app per policy variant. They share one component: instance modes and limits are not part of it.
+const SOURCE = `
+  import misbehaving from 'misbehaving';
+  const calls = JSON.parse(process.argv[2]);
+  const results = [];
+  for (const [fn, ...args] of calls) {
+    if (fn === 'sleep') { const end = Date.now() + args[0]; while (Date.now() < end); results.push('slept'); continue; }
+    const started = performance.now();
+    try {
+      results.push({ value: misbehaving[fn](...args), ms: Math.round(performance.now() - started) });
+    } catch (e) {
+      results.push({ error: e.name, code: e.code, ms: Math.round(performance.now() - started) });
+    }
+  }
+  console.log(JSON.stringify(results));
+`;
+
+async function appWith(name: string, entry: Record<string, unknown>): Promise<BuiltApp> {
+  return buildApp(`resilience-${name}`, { policy: { packages: { misbehaving: { isolate: true, ...entry } } }, source: SOURCE });
+}
+
+async function run(app: BuiltApp, calls: unknown[][], env: Record<string, string> = {}) {
+  const { result, status, stderr } = await runAppAsync(app, env, [JSON.stringify(calls)]);
+  expect(status, stderr).toBe(0);
+  return result as { value?: unknown; error?: string; code?: string; ms: number }[];
+}
+
+describe('instance modes', () => {
+  it('"shared" keeps module state across calls: a counter counts up', async () => {
+    const app = await appWith('shared', { instance: 'shared' });
+    const results = await run(app, [['counter'], ['counter'], ['counter']]);
+    expect(results.map((r) => r.value)).toEqual([1, 2, 3]);
+  });
+
+  it('"per-call" gives every call a fresh instance: the counter is always 1', async () => {
+    const app = await appWith('per-call', { instance: 'per-call' });
+    const results = await run(app, [['counter'], ['counter'], ['counter'], ['counter']]);
+    expect(results.map((r) => r.value)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('"pool" spreads calls over poolSize instances', async () => {
+    const app = await appWith('pool', { instance: 'pool', poolSize: 2 });
+    const results = await run(app, [['counter'], ['counter'], ['counter'], ['counter'], ['counter']]);
+    expect(results.map((r) => r.value)).toEqual([1, 1, 2, 2, 3]);
+  });
+});
+
+describe('limits and the airlock', () => {
+  it('stops an infinite loop at timeoutMs (+100 ms at most), and the next call works', async () => {
+    const app = await appWith('timeout', { limits: { timeoutMs: 300 } });
+    const results = await run(app, [['counter'], ['spin'], ['counter'], ['busy', 50]]);
+    expect(results[0]).toMatchObject({ value: 1 });
+    expect(results[1]).toMatchObject({ error: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' });
+    expect(results[1]!.ms).toBeGreaterThanOrEqual(300);
+    expect(results[1]!.ms).toBeLessThanOrEqual(400);
+    // A fresh instance answers (its counter starts again), and work within the limit completes.
+    expect(results[2]).toMatchObject({ value: 1 });
+    expect(results[3]).toMatchObject({ value: true });
+  });
+
+  it('caps memory at memoryMb; the bomb fails with IsolateMemoryLimitError and its instance is replaced', async () => {
+    const app = await appWith('memory', { limits: { memoryMb: 64 } });
+    const results = await run(app, [['counter'], ['counter'], ['allocate', 200], ['counter'], ['allocate', 8]]);
+    expect(results.slice(0, 2).map((r) => r.value)).toEqual([1, 2]);
+    expect(results[2]).toMatchObject({ error: 'IsolateMemoryLimitError', code: 'ERR_ISOLATE_MEMORY_LIMIT' });
+    expect(results[3]).toMatchObject({ value: 1 });
+    expect(results[4]).toMatchObject({ value: 8 });
+  });
+
+  it('a trapped instance is replaced and the app keeps running, in the worker path too', async () => {
+    const app = await appWith('memory-worker', { limits: { memoryMb: 64, timeoutMs: 5000 } });
+    const results = await run(app, [['counter'], ['allocate', 200], ['counter']]);
+    expect(results[0]).toMatchObject({ value: 1 });
+    expect(results[1]).toMatchObject({ code: 'ERR_ISOLATE_MEMORY_LIMIT' });
+    expect(results[2]).toMatchObject({ value: 1 });
+  });
+
+  it('opens the circuit breaker after repeated failures, fails fast, and closes after the cool-down', async () => {
+    const app = await appWith('breaker', { limits: { memoryMb: 64 }, circuitBreaker: { failures: 2, windowMs: 60000, cooldownMs: 400 } });
+    const results = await run(app, [['allocate', 200], ['allocate', 200], ['counter'], ['sleep', 450], ['counter'], ['counter']]);
+    expect(results[0]).toMatchObject({ code: 'ERR_ISOLATE_MEMORY_LIMIT' });
+    expect(results[1]).toMatchObject({ code: 'ERR_ISOLATE_MEMORY_LIMIT' });
+    expect(results[2]).toMatchObject({ error: 'IsolateCircuitOpenError', code: 'ERR_ISOLATE_CIRCUIT_OPEN' });
+    expect(results[2]!.ms).toBeLessThan(20);
+    expect(results[4]).toMatchObject({ value: 1 });
+    expect(results[5]).toMatchObject({ value: 2 });
+  });
+});
+
+describe('observability', () => {
+  it('writes every crossing, instance and denial to ISOLATE_DEPS_TRACE, and the summary adds up', async () => {
+    const app = await appWith('trace', { instance: 'per-call' });
+    const trace = path.join(app.dir, 'trace.jsonl');
+    rmSync(trace, { force: true });
+    await run(app, [['counter'], ['echo', 'x'.repeat(1000)], ['counter']], { ISOLATE_DEPS_TRACE: trace });
+    const events = readTrace(trace);
+    const calls = events.filter((e) => e.type === 'call');
+    expect(calls.map((c) => c.export)).toEqual(['counter', 'echo', 'counter']);
+    for (const c of calls) {
+      expect(c).toMatchObject({ package: 'misbehaving', outcome: 'ok' });
+      expect(c.durationUs).toBeGreaterThan(0);
+      expect(c.bytesIn).toBeGreaterThan(0);
+    }
+    expect(calls[1]!.bytesIn).toBeGreaterThan(1000);
+    expect(calls[1]!.bytesOut).toBeGreaterThan(1000);
+    expect(new Set(calls.map((c) => c.instance)).size).toBe(3);
+    const instances = events.filter((e) => e.type === 'instance');
+    expect(instances.filter((e) => e.action === 'create').length).toBe(3);
+    expect(instances.filter((e) => e.action === 'dispose').length).toBe(3);
+    const [summary] = summarizeTrace(events);
+    expect(summary).toMatchObject({ package: 'misbehaving', calls: 3, instancesCreated: 3, traps: 0, share: 1, outcomes: { ok: 3 } });
+    expect(summary!.totalMs * 1000).toBeCloseTo(calls.reduce((s, c) => s + Number(c.durationUs), 0), 0);
+    expect(readFileSync(trace, 'utf8').trim().split('\n').length).toBe(events.length);
+    // The CLI prints the same summary.
+    const cli = spawnSync(process.execPath, [path.join(REPO, 'packages/isolate-deps/dist/cli.js'), 'trace', trace, '--format', 'json'], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(summarizeTrace(events));
+    const text = spawnSync(process.execPath, [path.join(REPO, 'packages/isolate-deps/dist/cli.js'), 'trace', trace], { encoding: 'utf8' });
+    expect(text.stdout).toMatch(/^package\s+calls\s+total ms\s+p50 µs\s+p99 µs\s+share/);
+    expect(text.stdout).toMatch(/misbehaving\s+3\s/);
+  });
+
+  it('records traps and denials in the trace', async () => {
+    const app = await appWith('trace-failures', { limits: { memoryMb: 64 } });
+    const trace = path.join(app.dir, 'trace.jsonl');
+    rmSync(trace, { force: true });
+    await run(app, [['allocate', 200], ['counter']], { ISOLATE_DEPS_TRACE: trace });
+    const [summary] = summarizeTrace(readTrace(trace));
+    expect(summary).toMatchObject({ calls: 2, traps: 1, instancesCreated: 2, outcomes: { 'memory-limit': 1, ok: 1 } });
+  });
+});
