@@ -28,6 +28,19 @@ export const IMPLEMENTED_BUILTINS: Record<string, string> = {
   os: 'node/os',
   url: 'node/url',
   process: 'node/process',
+  crypto: 'node/crypto',
+  stream: 'node/stream',
+  'stream/promises': 'node/stream-promises',
+  string_decoder: 'node/string-decoder',
+  querystring: 'node/querystring',
+  assert: 'node/assert',
+  'assert/strict': 'node/assert-strict',
+  timers: 'node/timers',
+  'timers/promises': 'node/timers-promises',
+  tty: 'node/tty',
+  // Over the net grant: without it, every request is refused by the denied net interface.
+  http: 'node/http',
+  https: 'node/https',
 };
 
 /** Built-ins a WebAssembly guest can never have: each export throws a capability error. */

@@ -33,7 +33,8 @@ export function denial(capability: string, target: string): CapabilityDeniedErro
 
 /** A function that refuses every call; used for whole modules the guest can never have. */
 export function deniedFunction(capability: string, target: string): (...args: unknown[]) => never {
-  return () => {
+  // A plain function, not an arrow: `new Worker(...)` must reach the refusal, not fail as "not a constructor".
+  return function refused(): never {
     throw denial(capability, target);
   };
 }
@@ -59,7 +60,7 @@ export function hostError(error: unknown): Error {
 
 /** A function of a Node built-in the guest does not provide (yet); not a policy decision, so nothing is reported. */
 export function unavailableFunction(_capability: string, target: string): (...args: unknown[]) => never {
-  return () => {
+  return function unavailable(): never {
     const error = new Error(`isolate-deps: ${target} is not available inside an isolated package (in "${config.packageName}")`) as Error & { code: string };
     error.code = 'ERR_ISOLATE_UNSUPPORTED';
     throw error;

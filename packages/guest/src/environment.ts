@@ -9,18 +9,18 @@ import { fill } from 'isolate:guest/random';
 import { installConsole } from './console.ts';
 import { isolatedFetch } from './fetch.ts';
 import { process } from './node/process.ts';
+import { installTimers } from './scheduler.ts';
 
 installClock();
 installRandom();
 installConsole();
+installTimers();
 
 const globals = globalThis as unknown as Record<string, unknown>;
 globals.process = process;
 globals.Buffer = Buffer;
 globals.global = globalThis;
 globals.fetch = isolatedFetch;
-globals.setImmediate ??= (fn: (...args: unknown[]) => void, ...args: unknown[]) => setTimeout(() => fn(...args), 0);
-globals.clearImmediate ??= (id: number) => clearTimeout(id);
 
 function installClock(): void {
   const RealDate = Date;

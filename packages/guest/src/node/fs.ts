@@ -5,6 +5,7 @@
 import { Buffer } from 'buffer';
 import * as host from 'isolate:guest/fs';
 import { hostError } from '../denial.ts';
+import stream from './stream.ts';
 
 type Encoding = BufferEncoding | null | undefined;
 type PathLike = string | URL | Buffer;
@@ -175,6 +176,48 @@ export const promises = {
   access: promiseForm(accessSync),
 };
 
+/** Reads the file on the first read (the host hands whole files over), then streams it in chunks. */
+export function createReadStream(path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding; start?: number; end?: number; highWaterMark?: number }) {
+  const settings = typeof options === 'string' ? { encoding: options } : options ?? {};
+  const chunkSize = settings.highWaterMark ?? 64 * 1024;
+  let data: Buffer | undefined;
+  let offset = 0;
+  const readable = new stream.Readable({
+    encoding: settings.encoding,
+    read() {
+      try {
+        data ??= (readFileSync(path) as Buffer).subarray(settings.start ?? 0, settings.end === undefined ? undefined : settings.end + 1);
+      } catch (error) {
+        this.destroy(error as Error);
+        return;
+      }
+      const chunk = data.subarray(offset, offset + chunkSize);
+      offset += chunk.length;
+      this.push(chunk.length > 0 ? chunk : null);
+    },
+  });
+  return Object.assign(readable, { path: toPath(path) });
+}
+
+/** Each write goes to the host as an append; the file is truncated (or created) first unless flags say append. */
+export function createWriteStream(path: PathLike, options?: BufferEncoding | { flags?: string; encoding?: BufferEncoding }) {
+  const settings = typeof options === 'string' ? { encoding: options } : options ?? {};
+  let opened = false;
+  const writable = new stream.Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      try {
+        if (!opened && !settings.flags?.startsWith('a')) writeFileSync(path, '');
+        opened = true;
+        appendFileSync(path, chunk);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  return Object.assign(writable, { path: toPath(path) });
+}
+
 export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 };
 
-export default { ...sync, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, exists, promises, constants };
+export default { ...sync, createReadStream, createWriteStream, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, exists, promises, constants };

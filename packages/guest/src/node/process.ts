@@ -67,6 +67,16 @@ class GuestProcess extends EventEmitter {
   binding = refused('binding');
   dlopen = refused('dlopen');
   chdir = refused('chdir');
+  setuid = refused('setuid');
+  setgid = refused('setgid');
+  reallyExit = refused('reallyExit');
+  _linkedBinding = refused('_linkedBinding');
+  // No real identity leaks in: the same "nobody" os.userInfo() reports.
+  getuid = (): number => -1;
+  getgid = (): number => -1;
+  geteuid = (): number => -1;
+  getegid = (): number => -1;
+  stdin = { isTTY: false, fd: 0, on: () => this.stdin, resume: () => this.stdin, pause: () => this.stdin };
   cwd(): string {
     return config.cwd;
   }

@@ -1,4 +1,5 @@
 /** The commonly used part of node:util, implemented for the guest. */
+import { deepEqual } from './deep-equal.ts';
 
 export function inspect(value: unknown, _options?: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -68,7 +69,7 @@ export const types = {
 };
 
 export const isArray = Array.isArray;
-export const isDeepStrictEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+export const isDeepStrictEqual = (a: unknown, b: unknown): boolean => deepEqual(a, b, true);
 export const TextEncoder = globalThis.TextEncoder;
 export const TextDecoder = globalThis.TextDecoder;
 

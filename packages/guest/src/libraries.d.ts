@@ -1,0 +1,13 @@
+// Guest libraries that ship no types: each is a port of the Node module, so Node's types describe it.
+declare module 'string_decoder/' {
+  const decoder: typeof import('node:string_decoder');
+  export default decoder;
+}
+declare module 'querystring-es3' {
+  const querystring: typeof import('node:querystring');
+  export default querystring;
+}
+declare module 'readable-stream/lib/ours/browser.js' {
+  const stream: typeof import('node:stream') & { promises: typeof import('node:stream/promises') };
+  export default stream;
+}

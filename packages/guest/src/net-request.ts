@@ -1,0 +1,24 @@
+/** One HTTP exchange through isolate:guest/net; the host checks the URL and every redirect against the net grant. */
+import { Buffer } from 'buffer';
+import { request } from 'isolate:guest/net';
+import { hostError } from './denial.ts';
+
+export interface NetResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  /** The final URL, after redirects. */
+  url: string;
+  body: Buffer<ArrayBuffer>;
+}
+
+export function sendRequest(url: string, method: string, headers: [string, string][], body: Uint8Array | undefined): NetResponse {
+  const payload = JSON.stringify({ url, method, headers, body: body && body.length > 0 ? Buffer.from(body).toString('base64') : undefined });
+  let response: Omit<NetResponse, 'body'> & { body: string };
+  try {
+    response = JSON.parse(request(payload));
+  } catch (error) {
+    throw hostError(error);
+  }
+  return { ...response, body: Buffer.from(response.body, 'base64') };
+}

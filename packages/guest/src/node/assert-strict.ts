@@ -1,0 +1,2 @@
+import { strict } from './assert.ts';
+export default strict;

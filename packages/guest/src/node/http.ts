@@ -1,0 +1,5 @@
+import { Agent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, clientFor, createServer } from './http-client.ts';
+export { Agent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, createServer };
+export const { request, get } = clientFor('http:');
+export const globalAgent = new Agent();
+export default { request, get, Agent, globalAgent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, createServer };

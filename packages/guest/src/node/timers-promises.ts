@@ -1,0 +1,3 @@
+import { promises } from './timers.ts';
+export const { setTimeout, setImmediate } = promises;
+export default promises;
