@@ -1,6 +1,7 @@
 // Bundles the workspace packages into the one package users install: no workspace links survive.
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const packages = new URL('../', import.meta.url).pathname;
@@ -10,6 +11,7 @@ const entryPoints = {
   index: `${packages}isolate-deps/src/index.ts`,
   esbuild: `${packages}esbuild/src/index.ts`,
   runtime: `${packages}runtime/src/index.ts`,
+  vite: `${packages}vite/src/index.ts`,
 };
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
@@ -25,6 +27,18 @@ await build({
   target: 'node20',
   external: Object.keys(pkg.dependencies),
   define: { __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+});
+
+// Browser side: the runtime that pages built by the vite plugin import; self-contained, no Node built-ins.
+await build({
+  entryPoints: { browser: `${packages}runtime/src/browser/index.ts` },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  plugins: [browserSubstitutions],
   logLevel: 'warning',
 });
 

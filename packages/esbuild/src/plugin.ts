@@ -2,19 +2,13 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type Plugin, type PluginBuild } from 'esbuild';
-import { compilePackage, locatePackage, type CompiledPackage } from '@isolate-deps/compiler';
-import { DEFAULT_POLICY_FILE, findPackagePolicy, loadPolicy, PolicyError, type PackagePolicy, type Policy } from '@isolate-deps/policy';
+import type { CompiledPackage } from '@isolate-deps/compiler';
+import { createIsolation, packageNameOf, policyFileOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
+import { PolicyError } from '@isolate-deps/policy';
 import { executionPolicyOf } from '@isolate-deps/runtime';
 import { facadeSource, packageModuleSource } from './facade-source.ts';
 
-export interface IsolateDepsOptions {
-  /** Policy file; default: isolate-deps.policy.json in the build's working directory. */
-  policy?: string;
-  /** Where built components are cached; default: node_modules/.cache/isolate-deps next to the policy. */
-  cacheDir?: string;
-  /** Called with each package compiled (cache hit or not): for build logs and tests. */
-  onCompiled?: (compiled: CompiledPackage) => void;
-}
+export type IsolateDepsOptions = IsolationOptions;
 
 /** The runtime the generated code imports: the published bundle's runtime.js, or the workspace source. */
 const RUNTIME_ENTRY = [new URL('./runtime.js', import.meta.url), new URL('../../runtime/src/index.ts', import.meta.url)]
@@ -27,82 +21,47 @@ const WORKER_ENTRY = fileURLToPath(new URL('./runtime-worker.mjs', import.meta.u
 const NAMESPACE = 'isolate-deps';
 const PACKAGE_NAMESPACE = 'isolate-deps-package';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** The esbuild plugin: every import of an isolated package resolves to a facade over its component. */
 export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
   return {
     name: 'isolate-deps',
     setup(build) {
       const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
-      const policyFile = path.resolve(workingDir, options.policy ?? DEFAULT_POLICY_FILE);
-      let policy: Policy;
+      let isolation: Isolation | undefined;
       try {
-        policy = loadPolicy(policyFile);
+        isolation = createIsolation(options, workingDir);
       } catch (error) {
         const text = error instanceof PolicyError ? error.message : String(error);
-        build.onStart(() => ({ errors: [{ text, location: { file: policyFile } }] }));
+        build.onStart(() => ({ errors: [{ text, location: { file: policyFileOf(options, workingDir) } }] }));
         return;
       }
-      const isolatedNames = [...new Set(policy.packages.filter((p) => p.isolate).map((p) => p.name))];
-      if (isolatedNames.length === 0) return;
-      const cacheDir = path.resolve(workingDir, options.cacheDir ?? path.join(policy.root, 'node_modules', '.cache', 'isolate-deps'));
-      const filter = new RegExp(`^(${isolatedNames.map(escapeRegExp).join('|')})(/.*)?$`);
+      if (!isolation) return;
+      const { policy, filter } = isolation;
       const outDir = path.resolve(workingDir, build.initialOptions.outdir ?? path.dirname(build.initialOptions.outfile ?? 'out.js'));
       const format = build.initialOptions.format === 'esm' ? 'esm' : 'cjs';
-      const compiled = new Map<string, Promise<CompiledPackage>>();
-      let specifiersByPackage = new Map<string, string[]>();
+      const target = build.initialOptions.platform === 'browser' ? 'browser' : 'node';
 
       build.onStart(async () => {
-        compiled.clear();
-        specifiersByPackage = await scanSpecifiers(build, filter, isolatedNames);
+        isolation.reset(await scanSpecifiers(build, filter, isolation.names));
       });
-
-      const compile = (name: string): Promise<CompiledPackage> => {
-        let pending = compiled.get(name);
-        if (!pending) {
-          pending = (async () => {
-            const installed = locatePackage(name, policy.root);
-            const entry = findPackagePolicy(policy, name, installed.version);
-            if (!entry || !entry.isolate) throw versionMismatch(policy, name, installed.version);
-            const result = await compilePackage({
-              policy: entry,
-              version: installed.version,
-              specifiers: specifiersByPackage.get(name) ?? [name],
-              resolveDir: policy.root,
-              root: policy.root,
-              policyFileName: path.basename(policy.file),
-              cacheDir,
-            });
-            options.onCompiled?.(result);
-            return result;
-          })();
-          compiled.set(name, pending);
-        }
-        return pending;
-      };
 
       build.onResolve({ filter }, (args) => {
         if (args.namespace === PACKAGE_NAMESPACE) return undefined;
-        const name = packageNameOf(args.path);
-        return { path: args.path, namespace: NAMESPACE, pluginData: name };
+        return { path: args.path, namespace: NAMESPACE, pluginData: packageNameOf(args.path) };
       });
 
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, async (args) => {
-        const name = packageNameOf(args.path);
-        const result = await compile(name);
-        const index = result.modules.findIndex((m) => m.specifier === args.path);
+        const result = await isolation.compile(packageNameOf(args.path));
+        const index = isolation.moduleIndex(result, args.path);
         const module = result.modules[index];
         if (!module) return { errors: [{ text: `isolate-deps: "${args.path}" was not found when the app was scanned; rebuild` }] };
-        return { contents: facadeSource(`${PACKAGE_NAMESPACE}:${name}`, index, module), loader: 'js', resolveDir: policy.root };
+        return { contents: facadeSource(`${PACKAGE_NAMESPACE}:${result.name}`, index, module), loader: 'js', resolveDir: policy.root };
       });
 
       build.onResolve({ filter: /^isolate-deps-package:/ }, (args) => ({ path: args.path.slice(PACKAGE_NAMESPACE.length + 1), namespace: PACKAGE_NAMESPACE }));
       build.onLoad({ filter: /.*/, namespace: PACKAGE_NAMESPACE }, async (args) => {
-        const result = await compile(args.path);
-        const entry = findPackagePolicy(policy, result.name, result.version) as PackagePolicy;
+        const result = await isolation.compile(args.path);
+        const entry = isolation.entryFor(result);
         return {
           contents: packageModuleSource({
             name: result.name,
@@ -117,6 +76,7 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
             format,
             modules: result.modules,
           }),
+          warnings: isolation.warningsFor(result, target).map((text) => ({ text })),
           loader: 'js',
           resolveDir: result.dir,
         };
@@ -124,15 +84,14 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
 
       build.onEnd(async (result) => {
         if (result.errors.length > 0 || build.initialOptions.write === false) return;
-        for (const pending of compiled.values()) {
+        for (const pending of isolation.compiled()) {
           const pkg = await pending;
-          const target = path.join(outDir, componentFolder(pkg));
-          mkdirSync(target, { recursive: true });
-          for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(target, file));
+          const folder = path.join(outDir, componentFolder(pkg));
+          mkdirSync(folder, { recursive: true });
+          for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(folder, file));
           // A time limit runs the instance in a worker thread, which loads the bindings and its runtime from disk.
-          const entry = findPackagePolicy(policy, pkg.name, pkg.version);
-          if (entry?.limits.timeoutMs !== undefined) {
-            copyFileSync(path.join(pkg.dir, 'guest.mjs'), path.join(target, 'guest.mjs'));
+          if (isolation.entryFor(pkg).limits.timeoutMs !== undefined) {
+            copyFileSync(path.join(pkg.dir, 'guest.mjs'), path.join(folder, 'guest.mjs'));
             copyFileSync(WORKER_ENTRY, path.join(outDir, 'isolate-deps', 'runtime-worker.mjs'));
           }
         }
@@ -144,16 +103,6 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
 /** Where a package's core wasm files go, relative to the output folder. */
 function componentFolder(pkg: CompiledPackage): string {
   return path.join('isolate-deps', `${pkg.name.replace('/', '+')}@${pkg.version}-${pkg.key.slice(0, 12)}`);
-}
-
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
-}
-
-function versionMismatch(policy: Policy, name: string, version: string): Error {
-  const keys = policy.packages.filter((p) => p.name === name).map((p) => `"${p.key}"`).join(', ');
-  return new Error(`isolate-deps: ${name}@${version} is installed, but ${path.basename(policy.file)} isolates it only as ${keys}; refusing to bundle it unisolated. Update the range or the package.`);
 }
 
 /**

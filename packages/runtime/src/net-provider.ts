@@ -1,4 +1,5 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { hostMatches, parsePattern } from './host-patterns.ts';
 
 interface GuestRequest {
   url: string;
@@ -14,23 +15,6 @@ interface HopResult {
   body: string; // base64
   denied?: string;
   error?: { code: string; message: string };
-}
-
-interface HostPattern {
-  host: string;
-  port: string | undefined;
-}
-
-/** "api.example.com:443", "*.example.com", "127.0.0.1:*" → host and optional port. */
-function parsePattern(pattern: string): HostPattern {
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+|\*))?$/.exec(pattern.trim().toLowerCase());
-  return { host: match?.[1] ?? pattern, port: match?.[2] };
-}
-
-function hostMatches(pattern: HostPattern, host: string, port: string): boolean {
-  const hostOk = pattern.host.startsWith('*.') ? host.endsWith(pattern.host.slice(1)) : host === pattern.host;
-  const portOk = pattern.port === undefined ? port === '80' || port === '443' : pattern.port === '*' || pattern.port === port;
-  return hostOk && portOk;
 }
 
 /**

@@ -38,6 +38,9 @@ export function reportViolation(packageName: string, capability: string, target:
   const key = `${packageName}\0${capability}`;
   if (logToStderr && !reported.has(key)) {
     reported.add(key);
-    process.stderr.write(`isolate-deps: denied ${capability} "${target}" to "${packageName}" (not granted in ${policyFile}; further ${capability} denials for it are not repeated)\n`);
+    const line = `isolate-deps: denied ${capability} "${target}" to "${packageName}" (not granted in ${policyFile}; further ${capability} denials for it are not repeated)`;
+    // Pages have no stderr: the browser runtime shares this module and warns on the console instead.
+    if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
+    else console.warn(line);
   }
 }

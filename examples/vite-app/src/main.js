@@ -1,0 +1,35 @@
+import { onViolation } from 'isolate-deps/browser';
+import { marked } from 'marked';
+import { parse as parseYaml } from 'yaml';
+import { attackLog, shortenAddress } from 'wallet-format';
+
+// Each refused attempt once (yaml, for one, probes two environment variables on every parse).
+const violations = document.querySelector('#violations');
+const shown = new Set();
+onViolation(({ package: pkg, capability, target }) => {
+  const line = `${pkg}: ${capability} ${target}`;
+  if (shown.has(line)) return;
+  shown.add(line);
+  const item = document.createElement('li');
+  item.textContent = line;
+  violations.append(item);
+});
+
+const source = `---
+title: Invoice 42
+amount: 0.5 ETH
+---
+# Invoice 42
+
+Some **isolated** markdown, rendered by \`marked\` inside its own WebAssembly instance.
+
+- front matter parsed by \`yaml\`
+- the address below formatted by \`wallet-format\`
+`;
+
+const [, frontMatter, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source);
+const meta = parseYaml(frontMatter);
+document.querySelector('#document').innerHTML = marked.parse(body) + `<p id="amount">Amount: ${meta.amount}</p>`;
+document.querySelector('#address').textContent = shortenAddress('0x52908400098527886E0F7030069857D2E4169EE7');
+document.querySelector('#inside').textContent = attackLog().join('\n');
+document.body.dataset.ready = 'true';

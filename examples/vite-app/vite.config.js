@@ -1,0 +1,6 @@
+import { defineConfig } from 'vite';
+import isolateDeps from 'isolate-deps/vite';
+
+export default defineConfig({
+  plugins: [isolateDeps({ policy: 'isolate-deps.policy.json' })],
+});

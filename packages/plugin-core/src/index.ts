@@ -1,0 +1,1 @@
+export { createIsolation, packageNameOf, policyFileOf, type Isolation, type IsolationOptions, type IsolationTarget } from './isolation.ts';

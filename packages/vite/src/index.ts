@@ -1,0 +1,1 @@
+export { default, default as isolateDeps, type IsolateDepsViteOptions } from './plugin.ts';
