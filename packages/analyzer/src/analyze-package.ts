@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import fg from 'fast-glob';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import type { Capability } from './capabilities.ts';
 import { scanFile } from './scan-file.ts';
 import type { Evidence, PackageAnalysis } from './types.ts';
@@ -8,16 +7,34 @@ import type { Evidence, PackageAnalysis } from './types.ts';
 /** How many pieces of evidence a package keeps per capability (the count keeps the total). */
 export const EVIDENCE_PER_CAPABILITY = 20;
 
-const CODE = ['**/*.js', '**/*.cjs', '**/*.mjs', '**/*.jsx'];
-const NATIVE = ['**/*.node', '**/binding.gyp', 'prebuilds/**'];
+const CODE = /\.(?:c|m)?jsx?$/;
+const NATIVE = /\.node$|^binding\.gyp$/;
 
 /** The files of a package the audit reads: shipped code and native artefacts (never nested node_modules). */
 export function listPackageFiles(dir: string): { code: string[]; native: string[] } {
-  const entries = fg.sync([...CODE, ...NATIVE], { cwd: dir, ignore: ['**/node_modules/**'], dot: false, followSymbolicLinks: false, suppressErrors: true });
-  entries.sort();
   const code: string[] = [];
   const native: string[] = [];
-  for (const entry of entries) (/\.(?:c|m)?jsx?$/.test(entry) ? code : native).push(entry);
+  // A plain recursive readdir: one fast-glob call per package costs more than the walk itself.
+  const walk = (relative: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(relative ? `${dir}/${relative}` : dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const file = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(file);
+      } else if (entry.isFile()) {
+        if (CODE.test(entry.name)) code.push(file);
+        else if (NATIVE.test(entry.name) || file.startsWith('prebuilds/')) native.push(file);
+      }
+    }
+  };
+  walk('');
+  code.sort();
+  native.sort();
   return { code, native };
 }
 

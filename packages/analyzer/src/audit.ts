@@ -5,6 +5,7 @@ import { AnalysisCache, defaultCacheFile } from './analysis-cache.ts';
 import { analyzePackage, contentHash, listPackageFiles } from './analyze-package.ts';
 import { CAPABILITIES, type Capability } from './capabilities.ts';
 import { checkPolicy } from './policy-rules.ts';
+import { analyzeInWorkers, defaultThreads, type AnalysisJob } from './analysis-pool.ts';
 import { readInstalledTree } from './tree.ts';
 import type { AuditReport, AuditedPackage, Evidence, InstalledPackage, PackageAnalysis } from './types.ts';
 
@@ -16,9 +17,19 @@ export interface AuditOptions {
   policy?: Policy | undefined;
   /** The cache file; false disables the cache. Default: node_modules/.cache/isolate-deps/audit.json. */
   cacheFile?: string | false;
+  /**
+   * A module that serves analyses on worker threads (see isAnalysisWorker); without one, or with
+   * threads ≤ 1, packages are analysed on this thread.
+   */
+  workerScript?: string | URL | undefined;
+  /** Worker threads for a cold audit (default: one per core, at most four). */
+  threads?: number;
   /** Called after each package is analysed (for a progress line). */
   onProgress?: (done: number, total: number, current: string) => void;
 }
+
+// Below this many packages to analyse, starting threads costs more than it saves.
+const MIN_JOBS_FOR_WORKERS = 32;
 
 /** Reads the installed tree, analyses every package (cached by integrity) and checks the policy. */
 export async function audit(options: AuditOptions): Promise<AuditReport> {
@@ -26,18 +37,36 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const root = path.resolve(options.root);
   const tree = readInstalledTree(root);
   const cache = new AnalysisCache(options.cacheFile === false ? undefined : (options.cacheFile ?? defaultCacheFile(root)));
-  const packages: AuditedPackage[] = [];
-  let filesScanned = 0;
-  let filesParsed = 0;
+  // Cache hits first; the misses are analysed together, on worker threads when the caller can host them.
+  const analyses: (PackageAnalysis | undefined)[] = [];
+  const misses: { index: number; key: string; job: AnalysisJob }[] = [];
   for (const [index, pkg] of tree.packages.entries()) {
-    const analysis = analyzeCached(pkg, cache);
-    filesScanned += analysis.filesScanned;
-    filesParsed += analysis.filesParsed;
-    packages.push(toAuditedPackage(root, pkg, analysis));
-    options.onProgress?.(index + 1, tree.packages.length, pkg.name);
-    // Let a progress line draw on long scans.
-    if (index % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
+    const { key, files } = cacheKey(pkg);
+    analyses.push(cache.get(key));
+    if (!analyses[index]) misses.push({ index, key, job: files ? { dir: pkg.dir, files } : { dir: pkg.dir } });
   }
+  let done = tree.packages.length - misses.length;
+  const progress = (i: number): void => options.onProgress?.(++done, tree.packages.length, tree.packages[misses[i]!.index]!.name);
+  const threads = options.threads ?? defaultThreads();
+  let fresh: PackageAnalysis[];
+  if (options.workerScript && threads > 1 && misses.length >= MIN_JOBS_FOR_WORKERS) {
+    fresh = await analyzeInWorkers(misses.map((m) => m.job), options.workerScript, threads, progress);
+  } else {
+    fresh = [];
+    for (const [i, miss] of misses.entries()) {
+      fresh.push(analyzePackage(miss.job.dir, miss.job.files));
+      progress(i);
+      // Let a progress line draw on long scans.
+      if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  for (const [i, miss] of misses.entries()) {
+    analyses[miss.index] = fresh[i];
+    cache.set(miss.key, fresh[i]!);
+  }
+  const packages = tree.packages.map((pkg, index) => toAuditedPackage(root, pkg, analyses[index]!));
+  const filesScanned = packages.reduce((sum, p) => sum + p.analysis.filesScanned, 0);
+  const filesParsed = packages.reduce((sum, p) => sum + p.analysis.filesParsed, 0);
   cache.save();
   const policy = options.policy;
   const source = policy ? { policy, file: relative(root, policy.file), text: readFileSync(policy.file, 'utf8') } : undefined;
@@ -59,23 +88,11 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   };
 }
 
-function analyzeCached(pkg: InstalledPackage, cache: AnalysisCache): PackageAnalysis {
-  if (pkg.integrity) {
-    const key = AnalysisCache.key(pkg.name, pkg.version, pkg.integrity);
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const analysis = analyzePackage(pkg.dir);
-    cache.set(key, analysis);
-    return analysis;
-  }
-  // No lockfile integrity: key the cache by the files' contents instead.
+/** The cache key of a package: its lockfile integrity, else a hash of its files (listed here, reused for the analysis). */
+function cacheKey(pkg: InstalledPackage): { key: string; files?: ReturnType<typeof listPackageFiles> } {
+  if (pkg.integrity) return { key: AnalysisCache.key(pkg.name, pkg.version, pkg.integrity) };
   const files = listPackageFiles(pkg.dir);
-  const key = AnalysisCache.key(pkg.name, pkg.version, contentHash(pkg.dir, files.code));
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const analysis = analyzePackage(pkg.dir, files);
-  cache.set(key, analysis);
-  return analysis;
+  return { key: AnalysisCache.key(pkg.name, pkg.version, contentHash(pkg.dir, files.code)), files };
 }
 
 function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: PackageAnalysis): AuditedPackage {

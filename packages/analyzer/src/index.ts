@@ -8,3 +8,4 @@ export { readInstalledTree, type InstalledTree } from './tree.ts';
 export { RULE_IDS, type AuditReport, type AuditedPackage, type Evidence, type Finding, type InstalledPackage, type PackageAnalysis, type RuleId, type Severity, type TreeWarning } from './types.ts';
 export { explainPackage, type CapabilityStatus, type Explanation } from './explain.ts';
 export { starterPolicy, type StarterPolicy } from './starter-policy.ts';
+export { isAnalysisWorker, serveAnalysisWorker } from './analysis-pool.ts';

@@ -1,5 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { BUILTINS, NOTABLE_BUILTINS, builtinCapabilities, type Capability } from './capabilities.ts';
+import { encodedRuns } from './encoded-runs.ts';
 import { LineIndex } from './line-index.ts';
 import { walkCandidates, type AstNode } from './pruned-walk.ts';
 
@@ -30,8 +31,6 @@ const CANDIDATE = new RegExp(
   'g',
 );
 const ANY_QUOTED_BUILTIN = /(['"\x60])((?:node:)?[a-z_]+(?:\/[a-z_]+)?)\1/g;
-// Long runs of base64 or escaped bytes: worth a look when they sit in code.
-const ENCODED = /[A-Za-z0-9+/]{4096,}={0,2}|(?:\\x[0-9a-fA-F]{2}){256,}|(?:\\u[0-9a-fA-F]{4}){256,}/g;
 
 const NET_GLOBALS = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
@@ -41,11 +40,9 @@ const DECODERS = new Set(['atob', 'unescape', 'decodeURIComponent', 'decodeURI',
 export function scanFile(filename: string, text: string): FileScan {
   const scan: FileScan = { sightings: [], builtins: new Map(), envNames: new Set(), globals: new Set(), parsed: false, parseError: undefined };
   const lines = new LineIndex(text);
-  if (text.length >= 4096) {
-    for (const match of text.matchAll(ENCODED)) {
-      const { line, column } = lines.locate(match.index);
-      scan.sightings.push({ capability: 'obfuscation', line, column, detail: `${match[0].length} characters of encoded data` });
-    }
+  for (const run of encodedRuns(text)) {
+    const { line, column } = lines.locate(run.start);
+    scan.sightings.push({ capability: 'obfuscation', line, column, detail: `${run.length} characters of encoded data` });
   }
   const offsets: number[] = [];
   for (const match of text.matchAll(CANDIDATE)) offsets.push(match.index);

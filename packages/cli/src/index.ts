@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isAnalysisWorker, serveAnalysisWorker } from '@isolate-deps/analyzer';
 import { PolicyError } from '@isolate-deps/policy';
 import { COMMANDS } from './commands/index.ts';
 import { processOutput, UsageError, type Output } from './terminal.ts';
@@ -29,6 +30,11 @@ Options:
 
 /** Runs the isolate-deps CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
+  // The bundled CLI is also the script of the audit's worker threads.
+  if (isAnalysisWorker()) {
+    serveAnalysisWorker();
+    return 0;
+  }
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
     out.write(`${cliVersion()}\n`);

@@ -7,6 +7,7 @@ import { formatSarif } from '../format/sarif.ts';
 import { formatText, summaryLine } from '../format/text.ts';
 import { UsageError, type Output } from '../terminal.ts';
 import { cliVersion } from '../version.ts';
+import { workerScript } from '../worker-script.ts';
 import type { Command } from './command.ts';
 import { ROOT_AND_POLICY, policyFor, rootOf } from './policy-option.ts';
 
@@ -47,7 +48,7 @@ Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or configuration
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on');
     const root = rootOf(values);
     const policy = policyFor(root, values.policy, out);
-    const report = await audit({ root, policy, cacheFile: values['no-cache'] ? false : undefined, onProgress: progressLine(out) });
+    const report = await audit({ root, policy, cacheFile: values['no-cache'] ? false : undefined, onProgress: progressLine(out), workerScript: workerScript() });
     const toFile = typeof values.output === 'string';
     const text = render(report, format, out.color && !toFile);
     if (toFile) {

@@ -1,6 +1,7 @@
 import { audit, explainPackage, type Explanation } from '@isolate-deps/analyzer';
 import { styles, UsageError } from '../terminal.ts';
 import { oneOf } from './audit.ts';
+import { workerScript } from '../worker-script.ts';
 import type { Command } from './command.ts';
 import { ROOT_AND_POLICY, policyFor, rootOf } from './policy-option.ts';
 
@@ -26,7 +27,7 @@ Options:
     const format = oneOf(values.format, ['text', 'json'] as const, '--format');
     const root = rootOf(values);
     const policy = policyFor(root, values.policy, out);
-    const report = await audit({ root, policy });
+    const report = await audit({ root, policy, workerScript: workerScript() });
     const explanations = explainPackage(report, policy, positionals[0]!);
     if (explanations.length === 0) throw new UsageError(`"${positionals[0]}" is not installed under ${root}`);
     out.write(format === 'json' ? `${JSON.stringify(explanations, null, 2)}\n` : explanations.map((e) => renderExplanation(e, out.color)).join('\n'));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { audit, starterPolicy } from '@isolate-deps/analyzer';
 import { DEFAULT_POLICY_FILE, loadPolicy, parsePolicy } from '@isolate-deps/policy';
 import { UsageError } from '../terminal.ts';
+import { workerScript } from '../worker-script.ts';
 import type { Command } from './command.ts';
 import { rootOf } from './policy-option.ts';
 
@@ -30,7 +31,7 @@ Options:
     const exists = existsSync(file);
     if (exists && !values.force) throw new UsageError(`${file} exists; pass --force to update it`);
     const existing = exists ? loadPolicy(file) : undefined;
-    const report = await audit({ root });
+    const report = await audit({ root, workerScript: workerScript() });
     const starter = starterPolicy(report, existing);
     const text = `${JSON.stringify(starter.json, null, 2)}\n`;
     parsePolicy(text, file); // what init writes must load
