@@ -36,6 +36,17 @@ describe.each(Object.entries(layouts))('%s layout', (kind, layout) => {
   });
 });
 
+test('a pnpm workspace member audited from its own folder still finds its transitive dependencies', () => {
+  const root = pnpmTree(APP);
+  const member = path.join(root, 'packages', 'app');
+  mkdirSync(path.join(member, 'node_modules'), { recursive: true });
+  writeFileSync(path.join(member, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { debug: '4.3.4' } }));
+  symlinkSync('../../../node_modules/.pnpm/debug@4.3.4/node_modules/debug', path.join(member, 'node_modules', 'debug'));
+  const tree = readInstalledTree(member);
+  expect(tree.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['debug@4.3.4', 'ms@2.1.2']);
+  expect(tree.packages[0]?.dependents).toEqual(['(root)']);
+});
+
 describe('malformed inputs', () => {
   test('a malformed package.json is a warning naming the file, and the rest is read', () => {
     const root = npmTree({ root: ['ms@2.1.3', 'broken-manifest@1.0.0'] });

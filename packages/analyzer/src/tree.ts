@@ -68,8 +68,11 @@ export function readInstalledTree(root: string): InstalledTree {
       byLocation.set(location, found);
       if (realDir !== location) byLocation.set(realDir, found);
       next.push(path.join(realDir, 'node_modules'));
+      // pnpm links a package's dependencies beside it in its virtual-store folder (which may belong to a
+      // workspace root above the audited project).
+      next.push(containingModulesDir(realDir));
     }
-    level = next.filter((d) => existsSync(d));
+    level = [...new Set(next)].filter((d) => existsSync(d));
   }
 
   linkDependents(absoluteRoot, projects, byRealDir, byLocation, warnings);
@@ -181,6 +184,12 @@ function linkDependents(root: string, projects: string[], byRealDir: Map<string,
       warnings.push({ file: rel(root, file), message: `malformed package.json: ${(error as Error).message}` });
     }
   }
+}
+
+/** The node_modules folder a package folder sits in ("/a/node_modules/@s/b" → "/a/node_modules"). */
+function containingModulesDir(dir: string): string {
+  const segments = dir.split(path.sep);
+  return segments.slice(0, segments.lastIndexOf('node_modules') + 1).join(path.sep);
 }
 
 function rel(root: string, file: string): string {
