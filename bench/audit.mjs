@@ -24,14 +24,16 @@ function sh(command, args, cwd) {
 /** Installs the app's dependencies (once per package.json) and lavamoat 11 beside it. */
 function setUp() {
   const manifest = readFileSync(path.join(here, 'audit-app', 'package.json'), 'utf8');
+  const lock = readFileSync(path.join(here, 'audit-app', 'package-lock.json'), 'utf8');
   const stamp = path.join(app, '.installed-from');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== manifest) {
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== manifest + lock) {
     rmSync(app, { recursive: true, force: true });
     mkdirSync(app, { recursive: true });
-    cpSync(path.join(here, 'audit-app', 'package.json'), path.join(app, 'package.json'));
-    console.error('installing the benchmark app (npm, --ignore-scripts)...');
-    sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app);
-    writeFileSync(stamp, manifest);
+    for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(here, 'audit-app', file), path.join(app, file));
+    // The committed lockfile pins the tree; scripts stay off (nothing here is run but the entry, by LavaMoat).
+    console.error('installing the benchmark app (npm ci --ignore-scripts)...');
+    sh('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    writeFileSync(stamp, manifest + lock);
   }
   // The entry LavaMoat starts from: it loads every direct dependency, as the app would at start-up.
   const deps = Object.keys(JSON.parse(manifest).dependencies);

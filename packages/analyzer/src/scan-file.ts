@@ -1,4 +1,4 @@
-import { parseSync } from 'oxc-parser';
+import { parseSync } from 'oxc-parser/src-js/bindings';
 import { BUILTINS, NOTABLE_BUILTINS, builtinCapabilities, type Capability } from './capabilities.ts';
 import { encodedRuns } from './encoded-runs.ts';
 import { LineIndex } from './line-index.ts';
@@ -55,15 +55,18 @@ export function scanFile(filename: string, text: string): FileScan {
   const lang = filename.endsWith('.jsx') ? 'jsx' : 'js';
   const sourceType = filename.endsWith('.cjs') ? 'commonjs' : filename.endsWith('.mjs') ? 'module' : 'unambiguous';
   let result = parseSync(filename, text, { lang, sourceType, preserveParens: false });
-  if (result.errors.length > 0 && lang === 'js') {
+  let errors = result.errors;
+  if (errors.length > 0 && lang === 'js') {
     // Some packages ship JSX or top-level return in .js files; keep whichever reading has fewer errors.
     const retry = parseSync(filename, text, { lang: 'jsx', sourceType: 'commonjs', preserveParens: false });
-    if (retry.errors.length < result.errors.length) result = retry;
+    const retryErrors = retry.errors;
+    if (retryErrors.length < errors.length) [result, errors] = [retry, retryErrors];
   }
   scan.parsed = true;
-  if (result.errors.length > 0) scan.parseError = result.errors[0]?.message;
-  const program = result.program as unknown as AstNode;
-  if (result.errors.length > 0 && (program.body as unknown[]).length === 0) {
+  if (errors.length > 0) scan.parseError = errors[0]?.message;
+  // Literal values of RegExp and BigInt stay as JSON here (oxc's "fixes"): the checks only read strings.
+  const program = (JSON.parse(result.program) as { node: AstNode }).node;
+  if (errors.length > 0 && (program.body as unknown[]).length === 0) {
     // Nothing parsed: keep the token hits as evidence, so code the parser rejects cannot hide.
     sightTokens(text, lines, scan);
     return scan;
