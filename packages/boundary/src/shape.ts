@@ -5,7 +5,9 @@
 export type ExportShape =
   | { kind: 'function'; props: Record<string, ExportShape> }
   | { kind: 'object'; props: Record<string, ExportShape> }
-  | { kind: 'value'; value: string /* encoded */ };
+  | { kind: 'value'; value: string /* encoded */ }
+  /** A class instance or another object with behaviour: the host reaches it by path, through a proxy. */
+  | { kind: 'live' };
 
 export interface ModuleShape {
   /** The import specifier this root answers, e.g. "yaml" or "lodash/fp". */

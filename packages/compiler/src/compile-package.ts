@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 // jco-transpile does not export its package.json: read it next to its resolved entry.
 const jcoTranspileVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@bytecodealliance/jco-transpile')), '..', 'package.json'), 'utf8')) as { version: string }).version;
 // Bump when the guest/host protocol changes in a way the bundle text alone does not show.
-const PROTOCOL_VERSION = '1';
+const PROTOCOL_VERSION = '2';
 
 export interface CompileOptions {
   policy: PackagePolicy;

@@ -4,6 +4,9 @@ import type { Grant } from '@isolate-deps/policy';
 const INTERFACES = {
   boundary: `interface boundary {
     report-denial: func(capability: string, target: string);
+    invoke-callback: func(id: u32, args: string) -> string;
+    settle: func(id: u32, outcome: string);
+    release-callbacks: func(pairs: list<u32>);
   }`,
   console: `interface console {
     write: func(level: string, text: string);

@@ -52,7 +52,7 @@ export function facadeSource(packageModule: string, index: number, module: Modul
   if (module.format === 'cjs') {
     return `const { roots } = require(${JSON.stringify(packageModule)});\nmodule.exports = roots[${index}];\n`;
   }
-  const names = module.root.kind === 'value' ? [] : Object.keys(module.root.props).filter((name) => !RESERVED.has(name));
+  const names = !('props' in module.root) ? [] : Object.keys(module.root.props).filter((name) => !RESERVED.has(name));
   const lines = [`import { roots } from ${JSON.stringify(packageModule)};`, `const root = roots[${index}];`];
   names.forEach((name, i) => {
     lines.push(`const e${i} = root[${JSON.stringify(name)}];`);

@@ -1,11 +1,14 @@
 /**
  * The guest side of the boundary: the component's two exports.
  * - describe(): the export shape of each root module, read once at build time.
- * - call(target, args): calls the function at `target` ("<root>:<path.to.fn>") with decoded args.
+ * - call(target, args): one operation (see Op in @isolate-deps/boundary) on a root module member or on a
+ *   handle, with decoded args; the result is encoded, with handles for what cannot be copied.
  * Every exception is caught and returned as data: one that escaped would trap the instance for good.
  */
-import { decode, encode, type ExportShape } from '@isolate-deps/boundary';
+import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isolate-deps/boundary';
 import './environment.ts';
+import './v8-stack-trace.ts';
+import { encodeThrown, GuestHandles } from './handles.ts';
 
 export interface Root {
   specifier: string;
@@ -14,6 +17,10 @@ export interface Root {
 }
 
 const MAX_DEPTH = 4;
+// Function members every function has: not part of a module's shape.
+const FUNCTION_BUILTINS = new Set(['length', 'name', 'prototype', 'caller', 'arguments']);
+
+const WELL_KNOWN = new Set<unknown>([Symbol.iterator, Symbol.asyncIterator, Symbol.toPrimitive, Symbol.toStringTag, Symbol.hasInstance]);
 
 export function createServer(roots: Root[]): { call: (target: string, args: string) => string; describe: () => string } {
   const loaded = new Map<number, unknown>();
@@ -26,21 +33,86 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
     return loaded.get(index);
   };
 
+  /** A root module member by path ("0:a.b"), with its parent object (the `this` of a method call). */
+  const memberAt = (ref: string): { value: unknown; parent: unknown } => {
+    const colon = ref.indexOf(':');
+    const path = ref.slice(colon + 1);
+    let parent: unknown = undefined;
+    let value: unknown = rootValue(Number(ref.slice(0, colon)));
+    for (const key of path === '' ? [] : path.split('.')) {
+      parent = value;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return { value, parent };
+  };
+
+  const handles = new GuestHandles((path) => memberAt(path).value);
+
+  // Where each module function called by path lives: its parent object and key, read afresh on every call.
+  const members = new Map<string, { parent: unknown; key: string | undefined }>();
+  const memberSlot = (ref: string): { parent: unknown; key: string | undefined } => {
+    let slot = members.get(ref);
+    if (!slot) {
+      const dot = ref.lastIndexOf('.');
+      const colon = ref.indexOf(':');
+      slot = ref.length === colon + 1 ? { parent: undefined, key: undefined } : { parent: dot < 0 ? rootValue(Number(ref.slice(0, colon))) : memberAt(ref.slice(0, dot)).value, key: ref.slice(dot < 0 ? colon + 1 : dot + 1) };
+      members.set(ref, slot);
+    }
+    return slot;
+  };
+
+  // Guest JavaScript is interpreted: the common call (a module function, plain JSON arguments) runs as little as possible.
   function call(target: string, args: string): string {
+    if (target === Op.ping) return '0';
     try {
-      const colon = target.indexOf(':');
-      const path = target.slice(colon + 1);
-      let self: unknown = undefined;
-      let fn: unknown = rootValue(Number(target.slice(0, colon)));
-      for (const key of path === '' ? [] : path.split('.')) {
-        self = fn;
-        fn = (fn as Record<string, unknown>)[key];
+      handles.flushDroppedCallbacks();
+      if (target.charCodeAt(0) === 99 /* Op.apply */ && target.charCodeAt(1) !== 35 /* # */ && args.charCodeAt(0) !== 126 /* TAGGED_MARK */) {
+        const slot = memberSlot(target.slice(1));
+        const fn = slot.key === undefined ? memberAt(target.slice(1)).value : (slot.parent as Record<string, unknown>)[slot.key];
+        if (typeof fn !== 'function') throw new TypeError(`${target.slice(1)} is not a function`);
+        return `0${encode(Reflect.apply(fn, slot.parent, JSON.parse(args) as unknown[]), handles)}`;
       }
-      if (typeof fn !== 'function') throw new TypeError(`${path || 'the module'} is not a function`);
-      const result = Reflect.apply(fn, self, decode(args) as unknown[]);
-      return `0${encode(result)}`;
+      const list = decodeMarked(args, handles);
+      if (!Array.isArray(list)) throw new TypeError('isolate-deps: arguments must be a list');
+      return `0${encode(perform(target[0], target.slice(1), list), handles)}`;
     } catch (error) {
-      return `1${encodeThrown(error)}`;
+      return `1${encodeThrown(error, handles)}`;
+    }
+  }
+
+  function perform(op: string | undefined, ref: string, args: unknown[]): unknown {
+    if (op === Op.release) return handles.release(args);
+    if (op === Op.stats) return handles.stats();
+    const byPath = !ref.startsWith('#');
+    const { value, parent } = byPath ? memberAt(ref) : { value: handles.valueOf(Number(ref.slice(1))), parent: undefined };
+    const subject = value as Record<PropertyKey, unknown>;
+    switch (op) {
+      case Op.apply:
+        if (typeof value !== 'function') throw new TypeError(`${ref} is not a function`);
+        return byPath ? Reflect.apply(value, parent, args) : Reflect.apply(value, args[0], args.slice(1));
+      case Op.construct:
+        if (typeof value !== 'function') throw new TypeError(`${ref} is not a constructor`);
+        return Reflect.construct(value, args);
+      case Op.get:
+        return subject[propertyKey(args[0])];
+      case Op.set:
+        subject[propertyKey(args[0])] = args[1];
+        return true;
+      case Op.has:
+        return propertyKey(args[0]) in subject;
+      case Op.deleteProperty:
+        return delete subject[propertyKey(args[0])];
+      case Op.ownKeys:
+        return Reflect.ownKeys(subject).filter((key) => typeof key === 'string');
+      case Op.describeProperty: {
+        const key = propertyKey(args[0]);
+        const descriptor = Reflect.getOwnPropertyDescriptor(subject, key);
+        return descriptor ? { enumerable: descriptor.enumerable === true, value: subject[key] } : undefined;
+      }
+      case Op.instanceOf:
+        return typeof value === 'function' && typeof args[0] === 'object' && args[0] !== null ? args[0] instanceof value : false;
+      default:
+        throw new TypeError(`isolate-deps: unknown operation ${JSON.stringify(op)}`);
     }
   }
 
@@ -56,13 +128,9 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
   return { call, describe };
 }
 
-function encodeThrown(error: unknown): string {
-  try {
-    if (error instanceof Error) return encode(error);
-    return encode(Object.assign(new Error(`non-Error thrown: ${String(error)}`), { thrown: error }));
-  } catch {
-    return encode(new Error('isolate-deps: the guest threw a value that could not be sent'));
-  }
+function propertyKey(key: unknown): PropertyKey {
+  if (typeof key === 'string' || (typeof key === 'symbol' && WELL_KNOWN.has(key))) return key;
+  throw new TypeError('isolate-deps: property keys are strings or well-known symbols');
 }
 
 function isPlainObject(value: object): boolean {
@@ -70,15 +138,23 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** Own keys that make up a module member's shape; for a class, its static methods too. */
+function shapeKeys(value: object, depth: number): string[] {
+  const keys = Object.keys(value);
+  // TypeScript-compiled CommonJS marks itself with a non-enumerable __esModule; interop depends on it.
+  if (depth === 0 && Object.hasOwn(value, '__esModule') && !keys.includes('__esModule')) keys.push('__esModule');
+  if (typeof value === 'function') {
+    for (const key of Object.getOwnPropertyNames(value)) if (!FUNCTION_BUILTINS.has(key) && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
 function shapeOf(value: unknown, depth: number, seen: Set<unknown>): ExportShape {
   if (typeof value === 'function' || (typeof value === 'object' && value !== null && isPlainObject(value) && !Array.isArray(value))) {
     const props: Record<string, ExportShape> = {};
     if (depth < MAX_DEPTH && !seen.has(value)) {
       seen.add(value);
-      const keys = Object.keys(value);
-      // TypeScript-compiled CommonJS marks itself with a non-enumerable __esModule; interop depends on it.
-      if (depth === 0 && Object.hasOwn(value, '__esModule') && !keys.includes('__esModule')) keys.push('__esModule');
-      for (const key of keys) {
+      for (const key of shapeKeys(value, depth)) {
         let prop: unknown;
         try {
           prop = (value as Record<string, unknown>)[key];
@@ -90,6 +166,8 @@ function shapeOf(value: unknown, depth: number, seen: Set<unknown>): ExportShape
     }
     return { kind: typeof value === 'function' ? 'function' : 'object', props };
   }
+  // A class instance or another live object: the host reaches it by path, so its methods keep working.
+  if (typeof value === 'object' && value !== null && !isDataObject(value)) return { kind: 'live' };
   try {
     return { kind: 'value', value: encode(value) };
   } catch {

@@ -1,9 +1,12 @@
-import { decode, type ExportShape } from '@isolate-deps/boundary';
-import { IsolatedPackage } from './isolated-package.ts';
+import { decode, Op, type ExportShape } from '@isolate-deps/boundary';
+import { registerFacadeMember } from './boundary-session.ts';
+import { guestProxy } from './guest-proxy.ts';
+import type { IsolatedPackage } from './isolated-package.ts';
 
 /**
  * Builds the host-side value of a root module from its shape: functions become host functions that
- * call into the component (sync stays sync), objects keep their structure, constants are copied.
+ * call into the component (sync stays sync; `new` constructs; `instanceof` asks the guest), objects keep
+ * their structure, constants are copied, and live objects (class instances) are reached through a proxy.
  */
 export function facadeOf(pkg: IsolatedPackage, rootIndex: number, shape: ExportShape): unknown {
   return build(pkg, shape, `${rootIndex}:`, '');
@@ -11,23 +14,45 @@ export function facadeOf(pkg: IsolatedPackage, rootIndex: number, shape: ExportS
 
 function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: string): unknown {
   if (shape.kind === 'value') return decode(shape.value);
-  const target = `${prefix}${path}`;
-  const value: Record<string, unknown> =
-    shape.kind === 'function'
-      ? (Object.defineProperty(
-          function isolated(...args: unknown[]) {
-            return pkg.call(target, args);
-          },
-          'name',
-          { value: path.split('.').pop() ?? '' },
-        ) as unknown as Record<string, unknown>)
-      : {};
+  const ref = `${prefix}${path}`;
+  const name = path.split('.').pop() ?? '';
+  if (shape.kind === 'live') {
+    const live = guestProxy('object', name, (op, args) => pkg.call(op + ref, args));
+    registerFacadeMember(live, pkg, ref);
+    return live;
+  }
+  const value = (shape.kind === 'function' ? facadeFunction(pkg, ref, name) : {}) as Record<string, unknown>;
+  registerFacadeMember(value, pkg, ref);
   for (const [key, child] of Object.entries(shape.props)) {
     if (key === '__proto__') continue;
     const childPath = path === '' ? key : `${path}.${key}`;
-    const childValue = build(pkg, child, prefix, childPath);
+    if (shape.kind === 'function' && child.kind === 'value') {
+      // A static field of a class or function can change (Counter.instances): read it from the guest each time.
+      Object.defineProperty(value, key, {
+        get: () => pkg.call(Op.get + ref, [key]),
+        set: (next: unknown) => void pkg.call(Op.set + ref, [key, next]),
+        enumerable: true,
+        configurable: true,
+      });
+      continue;
+    }
     // __esModule and friends are non-enumerable in real modules; keep that so interop behaves the same.
-    Object.defineProperty(value, key, { value: childValue, enumerable: key !== '__esModule', writable: true, configurable: true });
+    Object.defineProperty(value, key, { value: build(pkg, child, prefix, childPath), enumerable: key !== '__esModule', writable: true, configurable: true });
   }
   return value;
+}
+
+function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Function {
+  const applyTarget = Op.apply + ref;
+  const constructTarget = Op.construct + ref;
+  const instanceOfTarget = Op.instanceOf + ref;
+  const fn = function isolated(this: unknown, ...args: unknown[]): unknown {
+    if (new.target) return pkg.call(constructTarget, args);
+    return pkg.call(applyTarget, args);
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  Object.defineProperty(fn, Symbol.hasInstance, {
+    value: (candidate: unknown) => (typeof candidate === 'object' || typeof candidate === 'function') && candidate !== null && pkg.call(instanceOfTarget, [candidate]) === true,
+  });
+  return fn;
 }

@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import type { Grant } from '@isolate-deps/policy';
+import { detachedBoundaryImports } from './boundary-session.ts';
 import { createEnvProvider } from './env-provider.ts';
 import { createFsProvider } from './fs-provider.ts';
 import { createNetProvider } from './net-provider.ts';
@@ -33,7 +34,7 @@ export function createHostImports(context: BindingContext): Record<string, Recor
   const effective = context.inert ? inertGrant : grant;
 
   const imports: Record<string, Record<string, unknown>> = {
-    'isolate:guest/boundary': { reportDenial: report },
+    'isolate:guest/boundary': { reportDenial: report, ...detachedBoundaryImports() },
   };
   if (grant.console) {
     imports['isolate:guest/console'] = {

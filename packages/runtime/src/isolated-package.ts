@@ -1,10 +1,12 @@
-import { decode, encode, rebuildError, type ExportShape } from '@isolate-deps/boundary';
+import { decode, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
+import { BoundaryExchange } from './boundary-exchange.ts';
+import type { BoundarySession } from './boundary-session.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { CapabilityDeniedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';
 import { DEFAULT_EXECUTION, type ExecutionPolicy } from './execution-policy.ts';
-import { InstancePool, type Slot } from './instance-pool.ts';
+import { InstancePool, IsolateReentrancyError, type Slot } from './instance-pool.ts';
 import { createThreadSlot } from './thread-instance.ts';
 import { createWorkerSlot } from './worker-instance.ts';
 
@@ -54,10 +56,25 @@ export class IsolatedPackage {
     this.breaker = new CircuitBreaker(manifest.name, execution.circuitBreaker);
   }
 
-  /** Calls the function at `target` ("<root>:<path>") with `args`; rethrows the guest's error on the host. */
+  /** One boundary operation, e.g. Op.apply + "0:parse" with [thisArg, ...args]; rethrows the guest's error on the host. */
   call(target: string, args: unknown[]): unknown {
-    const encoded = encode(args);
-    return this.settle(this.enter(target, encoded.length, (guest) => guest.call(target, encoded)));
+    return this.callIn(undefined, target, args);
+  }
+
+  /** Like call, pinned to the instance of `session` when a handle is involved (handles live in one instance). */
+  callIn(session: BoundarySession | undefined, target: string, args: unknown[]): unknown {
+    const memoryMb = this.manifest.execution?.limits.memoryMb;
+    const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? undefined : memoryMb * 1024 * 1024);
+    return exchange.settle(this.enter(target, 0, (guest) => exchange.run(guest, target, args)));
+  }
+
+  get packageName(): string {
+    return this.manifest.name;
+  }
+
+  /** The host error for an error record the guest sent (typed for denials and re-entrancy). */
+  hostError(value: unknown): Error {
+    return toHostError(value, this.manifest.name);
   }
 
   /** The export shapes of the package's roots (used at build time). */
@@ -125,5 +142,7 @@ function toHostError(value: unknown, packageName: string): Error {
     denied.stack = error.stack;
     return denied;
   }
+  // A host callback called back into this package: the guest passed the host's error through.
+  if (fields.code === 'ERR_ISOLATE_REENTRANT') return Object.assign(new IsolateReentrancyError(packageName), { stack: error.stack });
   return error;
 }

@@ -1,3 +1,4 @@
+import { attachSession, BoundarySession, withBoundarySession } from './boundary-session.ts';
 import { coreModule } from './core-modules.ts';
 import { emitEvent, eventsEnabled } from './events.ts';
 import { createHostImports } from './host-bindings.ts';
@@ -42,13 +43,14 @@ function safeUrl(request: string): string {
 /** An instance in this thread: the fast path, used when the package has no time limit. */
 export function createThreadSlot(id: number, manifest: PackageManifest, inert: boolean): Slot {
   const memoryMb = manifest.execution?.limits.memoryMb;
+  const session = new BoundarySession();
   const imports = observeCapabilities(
-    createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert }),
+    withBoundarySession(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert }), session),
     manifest.name,
     id,
   );
   const memories: WebAssembly.Memory[] = [];
-  const guest = manifest.instantiate(
+  const guest = attachSession(manifest.instantiate(
     (file) => coreModule(manifest.componentDir, file, memoryMb),
     imports,
     (module, importObject) => {
@@ -56,7 +58,7 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
       for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
       return instance;
     },
-  );
+  ), session);
   if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'create', time: new Date().toISOString() });
   return {
     id,
@@ -64,6 +66,7 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
     busy: false,
     memoryBytes: () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0),
     dispose(reason) {
+      session.dispose(reason);
       if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
     },
   };

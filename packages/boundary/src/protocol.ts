@@ -1,0 +1,47 @@
+/**
+ * The operations the host asks of the guest through the component's one `call(target, args)` export.
+ * A target is an operation letter followed by a reference:
+ * - "<root>:<path>" a member of a root module, e.g. "0:parse" or "1:" (the module itself);
+ * - "#<id>" a guest value the host holds a handle to.
+ * Arguments are one encoded array whose layout depends on the operation.
+ */
+export const Op = {
+  /** Handle: [thisArg, ...args] → result. Root path: [...args], called with its parent object as `this`. */
+  apply: 'c',
+  /** args → new instance. */
+  construct: 'n',
+  /** [key] → value. */
+  get: 'g',
+  /** [key, value] → true. */
+  set: 's',
+  /** [key] → boolean. */
+  has: 'h',
+  /** [key] → boolean. */
+  deleteProperty: 'x',
+  /** [] → own string keys. */
+  ownKeys: 'k',
+  /** [key] → undefined or { enumerable, value }. */
+  describeProperty: 'd',
+  /** [value] → value instanceof reference. */
+  instanceOf: 'i',
+  /** [id, count, id, count, ...] → undefined: the host dropped handles it had been sent `count` times. */
+  release: 'r',
+  /** [] → { handles, callbacks }: live handle counts, for tests and leak checks. */
+  stats: 'z',
+  /** Answers "0" at once: the cost of crossing the boundary and nothing else (for the benchmark). */
+  ping: 'p',
+} as const;
+
+/**
+ * Arguments the host sends are plain JSON when they hold nothing JSON cannot say (the common case), so the
+ * guest, whose JavaScript is interpreted, only runs JSON.parse; otherwise the encoding follows this mark.
+ */
+export const TAGGED_MARK = '~';
+
+export type OpCode = (typeof Op)[keyof typeof Op];
+
+/** The kind of guest value behind a handle, so the host can build the right stand-in. */
+export type HandleKind = 'function' | 'class' | 'object' | 'promise';
+
+/** Reference text for a handle id. */
+export const handleRef = (id: number): string => `#${id}`;

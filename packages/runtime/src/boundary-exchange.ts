@@ -1,0 +1,45 @@
+import { decode, encodeMarked, type Handles } from '@isolate-deps/boundary';
+import { DetachedHandles, IsolateHandleExpiredError, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
+
+// What an instance may hand back in one reply, in UTF-16 code units, when its policy sets no memory limit.
+const DEFAULT_MAX_REPLY = 512 * 1024 * 1024;
+
+/**
+ * One call across the boundary: encodes the host's arguments for the instance that runs it (callbacks and
+ * handles are per instance), and decodes the reply with the same instance's handles. Failures on the host
+ * side before the call (an argument that cannot be sent, a handle of another instance) are kept aside and
+ * rethrown as they are, without counting against the instance.
+ */
+export class BoundaryExchange {
+  private handles: Handles | undefined;
+  private hostFailure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly owner: SessionOwner,
+    private readonly pinned: BoundarySession | undefined,
+    private readonly maxReply = DEFAULT_MAX_REPLY,
+  ) {}
+
+  run(guest: { call(target: string, args: string): string }, target: string, args: unknown[]): string {
+    const session = sessionOf(guest);
+    let encoded: string;
+    try {
+      if (this.pinned && this.pinned !== session) throw new IsolateHandleExpiredError(this.owner.packageName, 'the instance was replaced');
+      session?.bind(this.owner);
+      this.handles = session ?? new DetachedHandles(this.owner.packageName);
+      encoded = encodeMarked(args, this.handles);
+    } catch (error) {
+      this.hostFailure = { error };
+      return '1';
+    }
+    // Anything thrown from here on is the instance failing (a trap): the caller discards it.
+    return guest.call(target, encoded);
+  }
+
+  settle(reply: string): unknown {
+    if (this.hostFailure) throw this.hostFailure.error;
+    const value = reply.length > 1 ? decode(reply.slice(1), this.handles, { maxLength: this.maxReply }) : undefined;
+    if (reply[0] === '0') return value;
+    throw this.owner.hostError(value);
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The host's side of handles for one component instance.
+ * - Guest handles ({"$t":"h"}) become host proxies: calling, constructing, reading or writing one is a call into
+ *   the instance that owns it. A proxy keeps its identity while alive; when it is garbage collected, a
+ *   FinalizationRegistry tells the guest (with the number of times the id was received) to drop the value.
+ * - Host functions passed in become callbacks ({"$t":"cb"}) that the guest calls through `invoke-callback`.
+ * - A guest promise becomes a host Promise, settled when the guest calls `settle`.
+ */
+import { BoundaryDecodeError, decode, encode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { guestProxy } from './guest-proxy.ts';
+
+/** What a session needs from its package: a call into this very instance. */
+export interface SessionOwner {
+  readonly packageName: string;
+  callIn(session: BoundarySession | undefined, target: string, args: unknown[]): unknown;
+  /** Maps a guest error record to the host's typed error (capability denials, re-entrancy). */
+  hostError(value: unknown): Error;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+interface ProxyRecord {
+  session: BoundarySession;
+  id: number;
+  /** How many times the guest sent this id while the proxy lived: all are released together. */
+  received: number;
+}
+
+interface CallbackEntry {
+  fn: AnyFunction;
+  sent: number;
+}
+
+/** Host values that stand for guest values, with the session and id they belong to. */
+const proxyRecords = new WeakMap<object, ProxyRecord>();
+/**
+ * Facade members (module functions and objects): sent back by path, so the guest gets its own value.
+ * Kept on a global symbol: an app may bundle two copies of the runtime (the facade's and its own import).
+ */
+const FACADES = Symbol.for('isolate-deps.facade-members');
+const facadeRecords: WeakMap<object, { owner: SessionOwner; path: string }> = ((globalThis as Record<symbol, unknown>)[FACADES] ??= new WeakMap()) as WeakMap<object, { owner: SessionOwner; path: string }>;
+
+/** Marks a facade member so that passing it back into its own package hands over the original. */
+export function registerFacadeMember(value: object, owner: SessionOwner, path: string): void {
+  facadeRecords.set(value, { owner, path });
+}
+
+/** The package behind a facade member, for boundaryStats. */
+export function facadeOwner(value: object): SessionOwner | undefined {
+  return facadeRecords.get(value)?.owner;
+}
+
+const MAX_EARLY_SETTLEMENTS = 10_000;
+const RELEASE_DELAY_MS = 10;
+const MAX_CALLBACKS = 10_000;
+const PUMP_MAX_DELAY_MS = 50;
+const PUMP_REF_MS = 30_000;
+
+export class BoundarySession implements Handles {
+  private owner: SessionOwner | undefined;
+  private readonly proxies = new Map<number, WeakRef<object>>();
+  private readonly registry = new FinalizationRegistry<ProxyRecord>((record) => this.proxyCollected(record));
+  private readonly pendingRelease: number[] = [];
+  private releaseTimer: NodeJS.Timeout | undefined;
+  private nextCallbackId = 1;
+  private readonly callbacks = new Map<number, CallbackEntry>();
+  private readonly callbackIds = new WeakMap<object, number>();
+  private readonly promises = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  // A guest promise can settle before the reply that announces it has been read.
+  private readonly early = new Map<number, string>();
+  private disposed = false;
+  private pumpTimer: NodeJS.Timeout | undefined;
+
+  /** Binds the session to the package that runs its instance (done on the first call). */
+  bind(owner: SessionOwner): void {
+    this.owner ??= owner;
+  }
+
+  /** The host functions the component imports through `isolate:guest/boundary`. */
+  imports(): Record<string, unknown> {
+    return {
+      invokeCallback: (id: number, args: string) => this.invokeCallback(id, args),
+      settle: (id: number, outcome: string) => this.settle(id, outcome),
+      releaseCallbacks: (pairs: Uint32Array) => this.releaseCallbacks(pairs),
+    };
+  }
+
+  /** The instance is gone: its handles can no longer be used, pending promises fail. */
+  dispose(reason: string): void {
+    this.disposed = true;
+    const error = new IsolateHandleExpiredError(this.owner?.packageName ?? '?', reason);
+    for (const { reject } of this.promises.values()) reject(error);
+    this.promises.clear();
+    this.callbacks.clear();
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  stats(): { proxies: number; callbacks: number; pendingPromises: number } {
+    return { proxies: this.proxies.size, callbacks: this.callbacks.size, pendingPromises: this.promises.size };
+  }
+
+  send(value: object): Encoded | undefined {
+    const proxy = proxyRecords.get(value);
+    if (proxy && proxy.session === this) return { $t: 'h', id: proxy.id };
+    const facade = facadeRecords.get(value);
+    if (facade && facade.owner === this.owner) return { $t: 'h', p: facade.path };
+    if (typeof value === 'function') return this.sendCallback(value as AnyFunction);
+    return undefined;
+  }
+
+  receive(record: Readonly<Record<string, unknown>>): unknown {
+    if (typeof record.id !== 'number' || !Number.isInteger(record.id) || record.id < 0) throw new BoundaryDecodeError('bad handle id');
+    const id = record.id;
+    if (record.$t === 'cb') {
+      const entry = this.callbacks.get(id);
+      if (!entry) throw new BoundaryDecodeError(`unknown callback ${id}`);
+      return entry.fn;
+    }
+    const kind = record.k;
+    if (kind === 'promise') return this.receivePromise(id);
+    if (kind !== 'function' && kind !== 'class' && kind !== 'object') throw new BoundaryDecodeError(`bad handle kind ${JSON.stringify(kind)}`);
+    const alive = this.proxies.get(id)?.deref();
+    if (alive) {
+      proxyRecords.get(alive)!.received += 1;
+      return alive;
+    }
+    const proxy = this.createProxy(id, kind, typeof record.n === 'string' ? record.n : '');
+    const proxyRecord: ProxyRecord = { session: this, id, received: 1 };
+    proxyRecords.set(proxy, proxyRecord);
+    this.proxies.set(id, new WeakRef(proxy));
+    this.registry.register(proxy, proxyRecord);
+    return proxy;
+  }
+
+  private call(op: string, ref: string, args: unknown[]): unknown {
+    if (!this.owner) throw new Error('isolate-deps: handle used before its instance was bound');
+    return this.owner.callIn(this, op + ref, args);
+  }
+
+  private createProxy(id: number, kind: HandleKind, name: string): object {
+    const ref = handleRef(id);
+    return guestProxy(kind, name, (op, args) => this.call(op, ref, args));
+  }
+
+  private proxyCollected(record: ProxyRecord): void {
+    const current = this.proxies.get(record.id);
+    if (current && current.deref() === undefined) this.proxies.delete(record.id);
+    if (this.disposed) return;
+    this.pendingRelease.push(record.id, record.received);
+    this.releaseTimer ??= setTimeout(() => this.flushReleases(), RELEASE_DELAY_MS).unref();
+  }
+
+  /** Tells the guest which handles the host dropped; retried later if the instance is busy. */
+  flushReleases(): void {
+    this.releaseTimer = undefined;
+    if (this.disposed || this.pendingRelease.length === 0 || !this.owner) return;
+    const pairs = this.pendingRelease.splice(0);
+    try {
+      this.owner.callIn(this, Op.release, pairs);
+    } catch {
+      // The instance was busy or is gone; a gone instance took its handles with it.
+      if (!this.disposed) {
+        this.pendingRelease.push(...pairs);
+        this.releaseTimer ??= setTimeout(() => this.flushReleases(), RELEASE_DELAY_MS).unref();
+      }
+    }
+  }
+
+  private sendCallback(fn: AnyFunction): Encoded {
+    let id = this.callbackIds.get(fn);
+    let entry = id === undefined ? undefined : this.callbacks.get(id);
+    if (id === undefined || !entry) {
+      id = this.nextCallbackId++;
+      entry = { fn, sent: 0 };
+      this.callbackIds.set(fn, id);
+      this.callbacks.set(id, entry);
+      // The guest engine never clears its weak references, so it rarely reports a callback dropped: bound the
+      // table by evicting the least recently used entry (calling it from the guest then throws a clear error).
+      if (this.callbacks.size > MAX_CALLBACKS) {
+        const [oldest, evicted] = this.callbacks.entries().next().value as [number, CallbackEntry];
+        this.callbacks.delete(oldest);
+        this.callbackIds.delete(evicted.fn);
+      }
+    }
+    entry.sent += 1;
+    return { $t: 'cb', id, n: typeof fn.name === 'string' ? fn.name : '' };
+  }
+
+  private invokeCallback(id: number, args: string): string {
+    const entry = this.callbacks.get(id);
+    try {
+      if (!entry) throw Object.assign(new ReferenceError(`isolate-deps: host callback ${id} was released (more than ${MAX_CALLBACKS} callbacks were passed in since it was last used)`), { code: 'ERR_ISOLATE_CALLBACK_RELEASED' });
+      // Most recently used last: eviction takes from the front.
+      this.callbacks.delete(id);
+      this.callbacks.set(id, entry);
+      const list = decode(args, this);
+      if (!Array.isArray(list)) throw new BoundaryDecodeError('callback arguments must be a list');
+      const [thisArg, ...rest] = list;
+      return `0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`;
+    } catch (error) {
+      return `1${encodeHostError(error, this)}`;
+    }
+  }
+
+  private releaseCallbacks(pairs: Uint32Array): void {
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const entry = this.callbacks.get(pairs[i]!);
+      if (!entry) continue;
+      entry.sent -= pairs[i + 1]!;
+      if (entry.sent <= 0) this.callbacks.delete(pairs[i]!);
+    }
+  }
+
+  private receivePromise(id: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.disposed) {
+        reject(new IsolateHandleExpiredError(this.owner?.packageName ?? '?', 'the instance was disposed before the promise settled'));
+        return;
+      }
+      const early = this.early.get(id);
+      if (early !== undefined) {
+        this.early.delete(id);
+        this.resolveWith(early, resolve, reject);
+      } else {
+        this.promises.set(id, { resolve, reject });
+        this.schedulePump(0);
+      }
+    });
+  }
+
+  /**
+   * The guest has no event loop of its own: its timers run when it is called. While a promise is pending the
+   * host calls in now and then (backing off), so a guest promise waiting on setTimeout still settles. Past
+   * PUMP_REF_MS the pump no longer keeps the process alive, as a promise nothing will settle would not.
+   */
+  private schedulePump(attempt: number): void {
+    if (this.pumpTimer || this.promises.size === 0 || this.disposed) return;
+    const delay = Math.min(2 ** attempt, PUMP_MAX_DELAY_MS);
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = undefined;
+      if (this.promises.size === 0 || this.disposed || !this.owner) return;
+      try {
+        this.owner.callIn(this, Op.stats, []);
+      } catch {
+        // Busy (a call is running, which pumps too) or gone (dispose rejected the promises).
+      }
+      this.schedulePump(attempt + 1);
+    }, delay);
+    if (attempt * PUMP_MAX_DELAY_MS > PUMP_REF_MS) this.pumpTimer.unref();
+  }
+
+  private settle(id: number, outcome: string): void {
+    const pending = this.promises.get(id);
+    if (!pending) {
+      if (this.early.size < MAX_EARLY_SETTLEMENTS) this.early.set(id, outcome);
+      return;
+    }
+    this.promises.delete(id);
+    this.resolveWith(outcome, pending.resolve, pending.reject);
+  }
+
+  private resolveWith(outcome: string, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    try {
+      const value = outcome.length > 1 ? decode(outcome.slice(1), this) : undefined;
+      if (outcome[0] === '0') resolve(value);
+      else reject(this.owner ? this.owner.hostError(value) : value);
+    } catch (error) {
+      reject(error);
+    }
+  }
+}
+
+/** Encodes an error thrown by host code for the guest; never throws. */
+function encodeHostError(error: unknown, handles: Handles): string {
+  try {
+    return encodeMarked(error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`), handles);
+  } catch {
+    return encodeMarked(new Error('isolate-deps: a host callback threw a value that could not be sent'));
+  }
+}
+
+/** A handle outlived the instance that owned it (the instance trapped or was replaced). */
+export class IsolateHandleExpiredError extends Error {
+  readonly code = 'ERR_ISOLATE_HANDLE_EXPIRED';
+  constructor(readonly packageName: string, reason: string) {
+    super(`isolate-deps: a value returned by "${packageName}" belongs to an instance that is gone (${reason}); get a new one by calling the package again`);
+    this.name = 'IsolateHandleExpiredError';
+  }
+}
+
+/**
+ * Handles for an instance that has no session (one running in a worker thread): values still copy, but
+ * functions cannot be passed in and guest handles cannot be used, each with a clear error.
+ */
+export class DetachedHandles implements Handles {
+  constructor(private readonly packageName: string) {}
+
+  send(value: object): Encoded | undefined {
+    if (typeof value === 'function') throw new TypeError(`isolate-deps: "${this.packageName}" runs in a worker (limits.timeoutMs); functions cannot be passed into it`);
+    return undefined;
+  }
+
+  receive(record: Readonly<Record<string, unknown>>): unknown {
+    const error = new TypeError(`isolate-deps: "${this.packageName}" runs in a worker (limits.timeoutMs); the ${String(record.k ?? 'value')} it returned cannot be used from the host`);
+    if (record.k === 'promise') return Promise.reject(error);
+    return () => {
+      throw error;
+    };
+  }
+}
+
+const sessions = new WeakMap<object, BoundarySession>();
+
+/** The session of the instance whose exports these are; none for an instance in a worker. */
+export function sessionOf(guest: object): BoundarySession | undefined {
+  return sessions.get(guest);
+}
+
+/** Wires a session into an in-thread instance: its boundary imports before instantiation, then its exports. */
+export function withBoundarySession(imports: Record<string, Record<string, unknown>>, session: BoundarySession): Record<string, Record<string, unknown>> {
+  imports['isolate:guest/boundary'] = { ...imports['isolate:guest/boundary'], ...session.imports() };
+  return imports;
+}
+
+export function attachSession<T extends object>(guest: T, session: BoundarySession): T {
+  sessions.set(guest, session);
+  return guest;
+}
+
+/** The boundary imports of an instance without a session (in a worker): callbacks are refused, settlements dropped. */
+export function detachedBoundaryImports(): Record<string, unknown> {
+  return {
+    invokeCallback: () => `1${encodeMarked(new TypeError('isolate-deps: host callbacks are not available to an instance in a worker'))}`,
+    settle: () => undefined,
+    releaseCallbacks: () => undefined,
+  };
+}

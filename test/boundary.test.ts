@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildApp, REPO, runApp, type BuiltApp, type RunResult } from './support/app.ts';
+
+// Each scenario runs twice inside the built app, against the native package and against the isolated one;
+// the test compares the two. `fingerprint` spells out what JSON would hide: types, -0, identity, prototypes.
+const APP = `
+import * as isolated from 'boundary-probe';
+import { boundaryStats } from 'isolate-deps/runtime';
+import { createRequire } from 'node:module';
+const requireNative = createRequire(${JSON.stringify(`${REPO}package.json`)});
+const native = requireNative('boundary-probe');
+const lodash = requireNative('lodash');
+
+function fingerprint(value, seen = new Map()) {
+  if (typeof value === 'number') return Object.is(value, -0) ? 'number:-0' : 'number:' + String(value);
+  if (typeof value === 'bigint') return 'bigint:' + value;
+  if (typeof value === 'undefined') return 'undefined';
+  if (typeof value === 'symbol') return 'symbol:' + value.description;
+  if (typeof value === 'function') return 'function:' + value.name;
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return { ref: seen.get(value) };
+  seen.set(value, seen.size);
+  const kind = Buffer.isBuffer(value) ? 'Buffer' : Object.prototype.toString.call(value).slice(8, -1);
+  if (value instanceof Error) return { kind, class: value.constructor.name, name: value.name, message: value.message, code: value.code, cause: fingerprint(value.cause, seen), errors: value.errors && value.errors.map((e) => fingerprint(e, seen)), hasStack: typeof value.stack === 'string' };
+  if (value instanceof Date) return { kind, time: value.getTime() };
+  if (value instanceof RegExp) return { kind, text: String(value) };
+  if (value instanceof Map) return { kind, entries: [...value].map(([k, v]) => [fingerprint(k, seen), fingerprint(v, seen)]) };
+  if (value instanceof Set) return { kind, values: [...value].map((v) => fingerprint(v, seen)) };
+  if (value instanceof ArrayBuffer) return { kind, bytes: [...new Uint8Array(value)] };
+  if (ArrayBuffer.isView(value)) return { kind, bytes: [...new Uint8Array(value.buffer, value.byteOffset, value.byteLength)] };
+  const out = { kind, proto: Object.getPrototypeOf(value) === Object.prototype || Array.isArray(value) };
+  for (const key of Object.keys(value)) out['.' + key] = fingerprint(value[key], seen);
+  return out;
+}
+
+const scenarios = {
+  primitivesAndBuiltIns: (m) => fingerprint(m.samples()),
+  hostValuesIntoGuest: (m) => {
+    const cyclic = { a: 1 }; cyclic.self = cyclic;
+    const shared = { x: 1 };
+    return m.inspect({ cyclic, pair: [shared, shared], buffer: Buffer.from('x'), map: new Map([[1, 2]]), set: new Set([1]), date: new Date(0), negZero: -0, big: 10n, nan: NaN, undef: undefined, re: /x/g, bytes: new Int16Array([1, -1]) });
+  },
+  echoKeepsValues: (m) => fingerprint(m.echo({ nested: [1, 'two', { three: [null, true, -0, 2n ** 70n] }], when: new Date(5), err: new RangeError('r') })),
+  classes: (m) => {
+    const counter = new m.Counter(5);
+    const out = [counter.increment(), counter.increment(3), counter.value, counter.label];
+    counter.value = 42;
+    out.push(counter.value, counter instanceof m.Counter, m.isCounter(counter), [...counter].length, m.Counter.create(2).value, typeof m.Counter, m.Counter.name);
+    out.push('label' in counter, Object.keys(counter), ({}) instanceof m.Counter);
+    return out;
+  },
+  staticsAreLive: (m) => { const before = m.Counter.instances; new m.Counter(); return m.Counter.instances - before; },
+  generators: (m) => { const it = m.range(4); const first = it.next(); return [first, [...it], [...m.range(2)]]; },
+  callbacks: (m) => {
+    const add = m.makeAdder(5);
+    m.keep((x) => x * 3);
+    return [m.map([1, 2, 3], (x, i) => x * 10 + i), m.sortWith([3, 1, 2], (a, b) => b - a), m.callTwice((n) => ({ n })), add(1), add(2), m.callKept(7), typeof add];
+  },
+  callbackErrors: (m) => m.tryCall(() => { throw Object.assign(new TypeError('from the host'), { code: 'E_HOST' }); }),
+};
+
+const asyncScenarios = {
+  promises: async (m) => [await m.later(3), await m.failLater('nope').catch((e) => [e.constructor.name, e.message]), m.later(1) instanceof Promise],
+};
+
+const out = { native: {}, isolated: {} };
+for (const [name, run] of Object.entries(scenarios)) {
+  for (const [side, m] of [['native', native], ['isolated', isolated]]) {
+    try { out[side][name] = run(m); } catch (e) { out[side][name] = { threw: e.name + ': ' + e.message }; }
+  }
+}
+for (const [name, run] of Object.entries(asyncScenarios)) {
+  for (const [side, m] of [['native', native], ['isolated', isolated]]) {
+    try { out[side][name] = await run(m); } catch (e) { out[side][name] = { threw: e.name + ': ' + e.message }; }
+  }
+}
+
+// Only the isolated side: what the boundary adds.
+const reentry = isolated.tryCall(() => isolated.upper('again'));
+out.reentry = { ...reentry, afterwards: isolated.upper('fine') };
+
+const hostile = isolated.pollution();
+const assigned = Object.assign({}, hostile);
+const spread = { ...hostile };
+const merged = lodash.merge({}, hostile);
+const deepMerged = lodash.merge({}, { nested: {} }, hostile);
+out.pollution = {
+  ownKeys: Object.keys(hostile),
+  fresh: ({}).polluted, assigned: assigned.polluted, spread: spread.polluted, merged: merged.polluted, deepMerged: deepMerged.nested.polluted,
+  prototypes: [assigned, spread, merged, hostile, hostile.nested].map((o) => Object.getPrototypeOf(o) === Object.prototype),
+  objectPrototypeKeys: Object.getOwnPropertyNames(Object.prototype).length,
+  constructorIsData: typeof hostile.constructor === 'object' && hostile.constructor.prototype.polluted,
+};
+
+out.malformed = {};
+for (const mode of ['garbage', 'unknown-tag', 'bad-ref', 'deep', 'bad-typed-array']) {
+  try { isolated.tamperEncoding(mode); out.malformed[mode] = 'no error'; } catch (e) { out.malformed[mode] = { name: e.name, code: e.code }; }
+}
+out.malformed.afterwards = isolated.upper('still here');
+
+if (typeof globalThis.gc === 'function') {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const collect = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await settle(); } };
+  await collect();
+  const baseline = boundaryStats(isolated.upper);
+  let held = [];
+  for (let i = 0; i < 200; i++) held.push(new isolated.Counter(i), isolated.makeAdder(i));
+  const during = boundaryStats(isolated.upper);
+  held = null;
+  await collect();
+  isolated.upper('one more call lets the guest report what it dropped');
+  out.release = { baseline, during, after: boundaryStats(isolated.upper) };
+}
+console.log(JSON.stringify(out));
+`;
+
+describe('the boundary carries real APIs unchanged', () => {
+  let app: BuiltApp;
+  let run: RunResult;
+
+  it('builds an app that uses the probe package natively and isolated', async () => {
+    app = await buildApp('boundary-values', { policy: { packages: { 'boundary-probe': { isolate: true } } }, source: APP });
+    const child = spawnSync(process.execPath, ['--expose-gc', app.outfile], { cwd: app.dir, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '' } });
+    const lines = child.stdout.trim().split('\n');
+    run = { stdout: child.stdout, stderr: child.stderr, status: child.status, result: JSON.parse(lines[lines.length - 1] ?? 'null') };
+    expect(run.status, run.stderr).toBe(0);
+  }, 300_000);
+
+  const same = (name: string) => () => {
+    expect(run.result.isolated[name]).toEqual(run.result.native[name]);
+    expect(JSON.stringify(run.result.isolated[name])).not.toContain('threw');
+  };
+
+  it('copies every primitive (bigint, undefined, NaN, -0), Date, RegExp, Map, Set, ArrayBuffer, typed arrays, Buffer, errors of every built-in class with code and cause, shared references and cycles', same('primitivesAndBuiltIns'));
+  it('sends host values into the guest the same way (cycles and shared references kept, Buffer stays a Buffer)', same('hostValuesIntoGuest'));
+  it('round-trips nested values through the guest unchanged', same('echoKeepsValues'));
+  it('proxies class instances and classes: new, methods, getters and setters, statics, instanceof, iteration', same('classes'));
+  it('reads static fields live from the guest', same('staticsAreLive'));
+  it('proxies generators and iterators', same('generators'));
+  it('passes host callbacks in (iteratees, comparators, stored callbacks) and guest functions out', same('callbacks'));
+  it('carries an error thrown by a host callback into the guest with its class and code', same('callbackErrors'));
+  it('turns an async guest function into a host Promise that resolves and rejects like the original', same('promises'));
+
+  it('refuses a callback that re-enters the same package with a typed error, and the instance keeps working', () => {
+    expect(run.result.reentry).toMatchObject({ name: 'IsolateReentrancyError', code: 'ERR_ISOLATE_REENTRANT', afterwards: 'FINE' });
+  });
+
+  it('rebuilds output from data: __proto__/constructor/prototype keys pollute nothing after Object.assign, spread or lodash.merge', () => {
+    const { pollution } = run.result;
+    expect(pollution.ownKeys).toEqual(['constructor', 'prototype', 'nested']);
+    expect([pollution.fresh, pollution.assigned, pollution.spread, pollution.merged, pollution.deepMerged]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(pollution.prototypes).toEqual([true, true, true, true, true]);
+    expect(pollution.constructorIsData).toBe('yes');
+    const native = spawnSync(process.execPath, ['-p', 'Object.getOwnPropertyNames(Object.prototype).length'], { encoding: 'utf8' });
+    expect(pollution.objectPrototypeKeys).toBe(Number(native.stdout.trim()));
+  });
+
+  it('raises a typed BoundaryDecodeError for malformed encodings from a tampered guest, without crashing', () => {
+    const expected = { name: 'BoundaryDecodeError', code: 'ERR_ISOLATE_BAD_ENCODING' };
+    expect(run.result.malformed).toEqual({ garbage: expected, 'unknown-tag': expected, 'bad-ref': expected, deep: expected, 'bad-typed-array': expected, afterwards: 'STILL HERE' });
+  });
+
+  it('releases guest handles when their host proxies are garbage collected', () => {
+    const { baseline, during, after } = run.result.release;
+    expect(during.handles).toBeGreaterThanOrEqual(baseline.handles + 400);
+    expect(after.handles).toBe(baseline.handles);
+
+  });
+
+  it('runs in a plain node process too (no --expose-gc: no release figures) and still refuses re-entry', () => {
+    const plain = runApp(app);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.result.release).toBeUndefined();
+    expect(plain.result.reentry.code).toBe('ERR_ISOLATE_REENTRANT');
+  });
+});
