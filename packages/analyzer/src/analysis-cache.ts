@@ -30,6 +30,11 @@ export class AnalysisCache {
     return hit;
   }
 
+  /** An entry stored in this run, without counting a hit. */
+  stored(key: string): PackageAnalysis | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, analysis: PackageAnalysis): void {
     this.entries.set(key, analysis);
     this.used.add(key);

@@ -40,10 +40,17 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   // Cache hits first; the misses are analysed together, on worker threads when the caller can host them.
   const analyses: (PackageAnalysis | undefined)[] = [];
   const misses: { index: number; key: string; job: AnalysisJob }[] = [];
+  const keys: string[] = [];
+  const missed = new Set<string>();
   for (const [index, pkg] of tree.packages.entries()) {
     const { key, files } = cacheKey(pkg);
+    keys.push(key);
     analyses.push(cache.get(key));
-    if (!analyses[index]) misses.push({ index, key, job: files ? { dir: pkg.dir, files } : { dir: pkg.dir } });
+    // The same name@version installed twice (npm nesting) is analysed once.
+    if (!analyses[index] && !missed.has(key)) {
+      missed.add(key);
+      misses.push({ index, key, job: files ? { dir: pkg.dir, files } : { dir: pkg.dir } });
+    }
   }
   let done = tree.packages.length - misses.length;
   const progress = (i: number): void => options.onProgress?.(++done, tree.packages.length, tree.packages[misses[i]!.index]!.name);
@@ -60,10 +67,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  for (const [i, miss] of misses.entries()) {
-    analyses[miss.index] = fresh[i];
-    cache.set(miss.key, fresh[i]!);
-  }
+  for (const [i, miss] of misses.entries()) cache.set(miss.key, fresh[i]!);
+  for (const [index, key] of keys.entries()) analyses[index] ??= cache.stored(key);
   const packages = tree.packages.map((pkg, index) => toAuditedPackage(root, pkg, analyses[index]!));
   const filesScanned = packages.reduce((sum, p) => sum + p.analysis.filesScanned, 0);
   const filesParsed = packages.reduce((sum, p) => sum + p.analysis.filesParsed, 0);
