@@ -68,7 +68,7 @@ describe('the boundary codec', () => {
       fc.property(tagged, (value) => {
         try {
           const decoded = decode(JSON.stringify(value));
-          lodash.merge({}, decoded);
+          lodash.merge({}, decoded as object);
           Object.assign({}, decoded);
         } catch (error) {
           expect(error).toBeInstanceOf(BoundaryDecodeError);
