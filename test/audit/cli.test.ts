@@ -103,6 +103,7 @@ describe('init', () => {
     const file = path.join(root, 'isolate-deps.policy.json');
     const written = readFileSync(file, 'utf8');
     expect(JSON.parse(written).packages.opener).toEqual({ reviewed: ['child_process'] });
+    expect(written).toContain('"reviewed": ["fs.read"]');
     expect((await run('audit', '--root', root)).code).toBe(0);
 
     writeFileSync(file, written.replace('"child_process"', '"child_process", "net"'));
