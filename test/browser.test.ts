@@ -142,7 +142,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
     } finally {
       await site.close();
     }
-  });
+  }, 600_000); // a cold run compiles three components
 
   it('dev server: serves the same page, and a change to app code reloads it without rebuilding any component', async () => {
     compiled.length = 0;
@@ -168,7 +168,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 600_000);
 
   it('control: the same page built without isolation is compromised, and the checks above see it', async () => {
     await build(viteConfig([], path.join(WORK, 'native')));
