@@ -18,7 +18,7 @@ export interface BuiltApp {
 }
 
 /** Writes a tiny app (policy + source) under test/.work/<name> and bundles it with the plugin. */
-export async function buildApp(name: string, options: { policy: unknown; source: string; format?: Format; files?: Record<string, string> }): Promise<BuiltApp> {
+export async function buildApp(name: string, options: { policy: unknown; source: string; format?: Format; files?: Record<string, string>; plugin?: Record<string, unknown> }): Promise<BuiltApp> {
   const dir = path.join(WORK, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'src'), { recursive: true });
@@ -39,7 +39,10 @@ export async function buildApp(name: string, options: { policy: unknown; source:
     format,
     outfile,
     logLevel: 'silent',
-    plugins: [isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c) })],
+    // The repo's tsconfig maps isolate-deps/* to workspace sources (for typechecking); a built app must import
+    // the same runtime copy as the plugin's generated code, so it reads no tsconfig from above its folder.
+    tsconfigRaw: {},
+    plugins: [isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c), ...options.plugin })],
   });
   return { dir, outfile, compiled };
 }

@@ -71,6 +71,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     grant: policy.allow,
     policyFileName: options.policyFileName,
     cwd: GUEST_CWD,
+    onViolation: policy.onViolation,
   });
   const bundleMs = performance.now() - started;
   const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, protocol: PROTOCOL_VERSION };

@@ -16,6 +16,8 @@ export interface GuestBundleOptions {
   policyFileName: string;
   /** What process.cwd() says inside the guest. */
   cwd: string;
+  /** The policy's onViolation mode: under "log" the guest returns denial values instead of throwing. */
+  onViolation?: string;
 }
 
 export interface GuestBundle {
@@ -84,7 +86,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       });
       build.onResolve({ filter: /^isolate-deps:guest-config$/ }, () => ({ path: 'config', namespace: 'isolate-deps-config' }));
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-config' }, () => ({
-        contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd })};`,
+        contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd, ...(options.onViolation === 'log' ? { onViolation: 'log' } : {}) })};`,
         loader: 'js',
       }));
       build.onResolve({ filter: BUILTIN_FILTER }, (args) => {

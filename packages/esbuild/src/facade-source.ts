@@ -20,6 +20,8 @@ export interface PackageModuleInput {
   relativeComponentDir: string;
   format: 'esm' | 'cjs';
   modules: ModuleShape[];
+  /** Absolute path of the module whose default export receives this package's violations (plugin option onViolation). */
+  violationHandler?: string;
 }
 
 /** The module that owns one isolated package in the app: its manifest, and the host value of each root. */
@@ -38,6 +40,13 @@ export function packageModuleSource(input: PackageModuleInput): string {
     `import { dirname as __isolateDirname, resolve as __isolateResolve } from 'node:path';`,
     input.format === 'esm' ? `import { fileURLToPath as __isolateFileURLToPath } from 'node:url';` : '',
     `const base = ${base};`,
+    ...(input.violationHandler
+      ? [
+          `import __isolateViolationHandler from ${JSON.stringify(input.violationHandler)};`,
+          `import { onViolation as __isolateOnViolation } from ${JSON.stringify(input.runtime)};`,
+          `__isolateOnViolation((violation) => violation.package === ${JSON.stringify(input.name)} && __isolateViolationHandler(violation));`,
+        ]
+      : []),
     `export const roots = defineIsolatedPackage({`,
     `  ...${JSON.stringify(manifest)},`,
     `  root: __isolateResolve(base, ${JSON.stringify(input.relativeRoot)}),`,

@@ -75,6 +75,7 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
             relativeComponentDir: componentFolder(result),
             format,
             modules: result.modules,
+            violationHandler: options.onViolation === undefined ? undefined : path.resolve(workingDir, options.onViolation),
           }),
           warnings: isolation.warningsFor(result, target).map((text) => ({ text })),
           loader: 'js',

@@ -25,6 +25,17 @@ export class CapabilityDeniedError extends Error {
   }
 }
 
+/**
+ * Under "onViolation": "log" a refused attempt gets a denial value where a harmless one exists (a missing
+ * file, a dropped write, a 403 response, a process.exit that does nothing) instead of an error. It is
+ * reported either way. Randomness and always-denied modules have no such value and still throw.
+ */
+export const LOG_ONLY = config.onViolation === 'log';
+
+export function isDenial(error: unknown): error is CapabilityDeniedError {
+  return (error as { code?: unknown } | null)?.code === 'ERR_CAPABILITY_DENIED';
+}
+
 /** Reports the attempt to the host and returns the error to throw. */
 export function denial(capability: string, target: string): CapabilityDeniedError {
   reportDenial(capability, target);

@@ -35,6 +35,6 @@ declare module 'isolate:guest/net' {
   export function request(request: string): string;
 }
 declare module 'isolate-deps:guest-config' {
-  const config: { packageName: string; policyFile: string; cwd: string };
+  const config: { packageName: string; policyFile: string; cwd: string; onViolation?: 'log' };
   export default config;
 }

@@ -1,7 +1,7 @@
 /** One HTTP exchange through isolate:guest/net; the host checks the URL and every redirect against the net grant. */
 import { Buffer } from 'buffer';
 import { request } from 'isolate:guest/net';
-import { hostError } from './denial.ts';
+import { hostError, isDenial, LOG_ONLY } from './denial.ts';
 
 export interface NetResponse {
   status: number;
@@ -18,7 +18,10 @@ export function sendRequest(url: string, method: string, headers: [string, strin
   try {
     response = JSON.parse(request(payload));
   } catch (error) {
-    throw hostError(error);
+    const mapped = hostError(error);
+    // Under "onViolation": "log" a refused request is answered as a server would refuse it.
+    if (LOG_ONLY && isDenial(mapped)) return { status: 403, statusText: 'Forbidden', headers: [], url, body: Buffer.alloc(0) };
+    throw mapped;
   }
   return { ...response, body: Buffer.from(response.body, 'base64') };
 }

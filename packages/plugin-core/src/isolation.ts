@@ -9,6 +9,11 @@ export interface IsolationOptions {
   cacheDir?: string;
   /** Called with each package compiled (cache hit or not): for build logs and tests. */
   onCompiled?: (compiled: CompiledPackage) => void;
+  /**
+   * A module (path relative to the build's working directory) whose default export is called with every
+   * violation of every isolated package, at run time in the built app.
+   */
+  onViolation?: string;
 }
 
 /** Where the bundle runs: a browser build has no fs, so an fs grant there is a warning. */

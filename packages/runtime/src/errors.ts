@@ -14,6 +14,15 @@ export class CapabilityDeniedError extends Error {
   }
 }
 
+/** The package broke its policy under `"onViolation": "terminate"`: its instance was discarded for good. */
+export class IsolateTerminatedError extends Error {
+  readonly code = 'ERR_ISOLATE_TERMINATED';
+  constructor(readonly packageName: string, readonly violation: { capability: string; target: string }) {
+    super(`isolate-deps: "${packageName}" was terminated after a denied ${violation.capability} attempt ("${violation.target}") under "onViolation": "terminate"; every later call fails`);
+    this.name = 'IsolateTerminatedError';
+  }
+}
+
 /** The component trapped (unreachable, stack overflow, out of memory): its instance is discarded. */
 export class IsolateTrapError extends Error {
   readonly code = 'ERR_ISOLATE_TRAP';

@@ -1,4 +1,4 @@
-import type { PackagePolicy } from '@isolate-deps/policy';
+import type { PackagePolicy, ViolationMode } from '@isolate-deps/policy';
 
 /** How a package's instances are run: the policy's `instance`, `limits` and failure handling. */
 export interface ExecutionPolicy {
@@ -6,6 +6,8 @@ export interface ExecutionPolicy {
   poolSize: number;
   limits: { memoryMb?: number; timeoutMs?: number };
   circuitBreaker: CircuitBreakerPolicy;
+  /** What a refused attempt does: throw in the guest (default), log only, or terminate the package. */
+  onViolation?: ViolationMode;
 }
 
 export interface CircuitBreakerPolicy {
@@ -27,5 +29,6 @@ export function executionPolicyOf(entry: PackagePolicy): ExecutionPolicy {
     poolSize: entry.instance === 'pool' ? entry.poolSize : 1,
     limits: { ...entry.limits },
     circuitBreaker: { ...DEFAULT_CIRCUIT_BREAKER, ...breaker },
+    onViolation: entry.onViolation,
   };
 }

@@ -5,7 +5,7 @@ import { IsolatedPackage, type PackageManifest } from './isolated-package.ts';
 export { BoundaryDecodeError } from '@isolate-deps/boundary';
 export { IsolateHandleExpiredError } from './boundary-session.ts';
 export { boundaryStats, type BoundaryStats } from './boundary-stats.ts';
-export { CapabilityDeniedError, IsolateCircuitOpenError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
+export { CapabilityDeniedError, IsolateTerminatedError, IsolateCircuitOpenError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 export { emitEvent, flushTrace, onEvent, type CallEvent, type CapabilityEvent, type DenialEvent, type EventHandler, type InstanceEvent, type IsolateEvent } from './events.ts';
 export { DEFAULT_EXECUTION, executionPolicyOf, type CircuitBreakerPolicy, type ExecutionPolicy } from './execution-policy.ts';
 export { IsolateReentrancyError } from './instance-pool.ts';

@@ -3,12 +3,13 @@ import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
 import type { BoundarySession } from './boundary-session.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { CapabilityDeniedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
+import { CapabilityDeniedError, IsolateTerminatedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';
 import { DEFAULT_EXECUTION, type ExecutionPolicy } from './execution-policy.ts';
 import { InstancePool, IsolateReentrancyError, type Slot } from './instance-pool.ts';
 import { createThreadSlot } from './thread-instance.ts';
 import { createWorkerSlot } from './worker-instance.ts';
+import { onViolation, type Violation } from './violations.ts';
 
 // Share of limits.memoryMb in use at a trap that marks it as the memory limit.
 const MEMORY_NEAR_CAP = 0.75;
@@ -44,6 +45,8 @@ export class IsolatedPackage {
   private readonly pool: InstancePool;
   private readonly breaker: CircuitBreaker;
   private nextInstanceId = 1;
+  /** Set by the first violation under "onViolation": "terminate"; from then on every call fails. */
+  private terminatedBy: Violation | undefined;
 
   constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean } = {}) {
     const execution = manifest.execution ?? DEFAULT_EXECUTION;
@@ -54,6 +57,7 @@ export class IsolatedPackage {
       return timeoutMs !== undefined && !options.inert ? createWorkerSlot(id, manifest, timeoutMs) : createThreadSlot(id, manifest, options.inert === true);
     });
     this.breaker = new CircuitBreaker(manifest.name, execution.circuitBreaker);
+    if (execution.onViolation === 'terminate' && !options.inert) onViolation((v) => v.package === manifest.name && (this.terminatedBy ??= v));
   }
 
   /** One boundary operation, e.g. Op.apply + "0:parse" with [thisArg, ...args]; rethrows the guest's error on the host. */
@@ -87,6 +91,10 @@ export class IsolatedPackage {
     let outcome: CallEvent['outcome'] = 'ok';
     let reply = '';
     let instance = 0;
+    if (this.terminatedBy) {
+      this.record(exportName, instance, started, bytesIn, 0, 'terminated');
+      throw new IsolateTerminatedError(this.manifest.name, this.terminatedBy);
+    }
     try {
       this.breaker.check();
     } catch (error) {
@@ -98,10 +106,17 @@ export class IsolatedPackage {
     instance = slot.id;
     try {
       reply = use(slot.guest);
+      if (this.terminatedBy) {
+        // The attempt happened during this call: its result is not trusted, and the instance is dropped.
+        outcome = 'terminated';
+        this.pool.discard(slot, 'terminated');
+        throw new IsolateTerminatedError(this.manifest.name, this.terminatedBy);
+      }
       if (reply[0] !== '0') outcome = 'error';
       this.breaker.success();
       return reply;
     } catch (error) {
+      if (error instanceof IsolateTerminatedError) throw error;
       // A trap poisons the instance for good: drop it so the next call starts fresh.
       const failure = this.classify(error, slot);
       outcome = failure instanceof IsolateTimeoutError ? 'timeout' : failure instanceof IsolateMemoryLimitError ? 'memory-limit' : 'trap';

@@ -4,7 +4,7 @@
  */
 import { Buffer } from 'buffer';
 import * as host from 'isolate:guest/fs';
-import { hostError } from '../denial.ts';
+import { hostError, isDenial, LOG_ONLY } from '../denial.ts';
 import stream from './stream.ts';
 
 type Encoding = BufferEncoding | null | undefined;
@@ -21,12 +21,20 @@ function encodingOf(options: unknown): Encoding {
   return (options as { encoding?: Encoding } | undefined)?.encoding ?? null;
 }
 
-function viaHost<T>(operation: () => T): T {
+/** Runs a host call; under "onViolation": "log" a refusal becomes `logValue()` (a missing file, a dropped write). */
+function viaHost<T>(operation: () => T, logValue?: () => T): T {
   try {
     return operation();
   } catch (error) {
-    throw hostError(error);
+    const mapped = hostError(error);
+    if (LOG_ONLY && logValue && isDenial(mapped)) return logValue();
+    throw mapped;
   }
+}
+
+/** What a refused read looks like under "onViolation": "log": the file is simply not there. */
+function missing(syscall: string, path: string): never {
+  throw Object.assign(new Error(`ENOENT: no such file or directory, ${syscall} '${path}'`), { code: 'ENOENT', errno: -2, syscall, path });
 }
 
 class Stats {
@@ -50,7 +58,7 @@ class Stats {
 }
 
 export function readFileSync(path: PathLike, options?: unknown): string | Buffer {
-  const bytes = viaHost(() => host.readFile(toPath(path)));
+  const bytes = viaHost(() => host.readFile(toPath(path)), () => missing('open', toPath(path)));
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const encoding = encodingOf(options);
   return encoding ? buffer.toString(encoding) : buffer;
@@ -64,16 +72,16 @@ function toBytes(data: unknown, options: unknown): Uint8Array {
 
 export function writeFileSync(path: PathLike, data: unknown, options?: unknown): void {
   const append = (options as { flag?: string } | undefined)?.flag?.startsWith('a') ?? false;
-  viaHost(() => host.writeFile(toPath(path), toBytes(data, options), append));
+  viaHost(() => host.writeFile(toPath(path), toBytes(data, options), append), () => undefined);
 }
 
 export function appendFileSync(path: PathLike, data: unknown, options?: unknown): void {
-  viaHost(() => host.writeFile(toPath(path), toBytes(data, options), true));
+  viaHost(() => host.writeFile(toPath(path), toBytes(data, options), true), () => undefined);
 }
 
 export function statSync(path: PathLike, options?: { throwIfNoEntry?: boolean }): Stats | undefined {
   try {
-    return new Stats(JSON.parse(viaHost(() => host.stat(toPath(path)))));
+    return new Stats(JSON.parse(viaHost(() => host.stat(toPath(path)), () => missing('stat', toPath(path)))));
   } catch (error) {
     if (options?.throwIfNoEntry === false && (error as { code?: string }).code === 'ENOENT') return undefined;
     throw error;
@@ -91,20 +99,20 @@ export function existsSync(path: PathLike): boolean {
 }
 
 export function readdirSync(path: PathLike, options?: { withFileTypes?: boolean }): unknown[] {
-  const names = viaHost(() => host.readdir(toPath(path)));
+  const names = viaHost(() => host.readdir(toPath(path)), () => missing('scandir', toPath(path)));
   if (!options?.withFileTypes) return names;
   const base = toPath(path).replace(/\/$/, '');
   return names.map((name) => Object.assign(statSync(`${base}/${name}`) as Stats, { name, parentPath: base, path: base }));
 }
 
 export function mkdirSync(path: PathLike, options?: { recursive?: boolean } | number): undefined {
-  viaHost(() => host.mkdir(toPath(path), typeof options === 'object' && options.recursive === true));
+  viaHost(() => host.mkdir(toPath(path), typeof options === 'object' && options.recursive === true), () => undefined);
   return undefined;
 }
 
 export function rmSync(path: PathLike, options?: { recursive?: boolean; force?: boolean }): void {
   try {
-    viaHost(() => host.rm(toPath(path), options?.recursive === true));
+    viaHost(() => host.rm(toPath(path), options?.recursive === true), () => undefined);
   } catch (error) {
     if (options?.force && (error as { code?: string }).code === 'ENOENT') return;
     throw error;

@@ -2,7 +2,8 @@
 import { get, names } from 'isolate:guest/env';
 import { monotonic } from 'isolate:guest/clock';
 import config from 'isolate-deps:guest-config';
-import { denial } from '../denial.ts';
+import { reportDenial } from 'isolate:guest/boundary';
+import { denial, LOG_ONLY } from '../denial.ts';
 import { EventEmitter } from './events.ts';
 
 // A live view: each read asks the host, which applies the env grant (and reports refusals).
@@ -40,8 +41,11 @@ function hrtime(previous?: [number, number]): [number, number] {
 }
 hrtime.bigint = () => monotonic();
 
-const refused = (what: string) => () => {
-  throw denial('process', `process.${what}`);
+// Under "onViolation": "log" these do nothing (reported all the same); otherwise they throw.
+const refused = (what: string) => (): undefined => {
+  if (!LOG_ONLY) throw denial('process', `process.${what}`);
+  reportDenial('process', `process.${what}`);
+  return undefined;
 };
 
 class GuestProcess extends EventEmitter {
