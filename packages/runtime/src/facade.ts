@@ -22,7 +22,6 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
     return live;
   }
   const value = (shape.kind === 'function' ? facadeFunction(pkg, ref, name) : {}) as Record<string, unknown>;
-  registerFacadeMember(value, pkg, ref);
   for (const [key, child] of Object.entries(shape.props)) {
     if (key === '__proto__') continue;
     const childPath = path === '' ? key : `${path}.${key}`;
@@ -39,7 +38,13 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
     // __esModule and friends are non-enumerable in real modules; keep that so interop behaves the same.
     Object.defineProperty(value, key, { value: build(pkg, child, prefix, childPath), enumerable: key !== '__esModule', writable: true, configurable: true });
   }
-  return value;
+  // A function can gain members after the build looked at it (dayjs.extend(utc) adds dayjs.utc): ask the guest.
+  const member =
+    shape.kind === 'function'
+      ? new Proxy(value, { get: (t, key, receiver) => (typeof key === 'symbol' || key in t ? Reflect.get(t, key, receiver) : pkg.call(Op.get + ref, [key])) })
+      : value;
+  registerFacadeMember(member, pkg, ref);
+  return member;
 }
 
 function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Function {

@@ -1,0 +1,216 @@
+/**
+ * The compatibility corpus: each package, isolated with nothing granted beyond the defaults (clock, random,
+ * console), against the same package loaded natively in the same process. A scenario is the body of a function
+ * `(m) => result` where `m(specifier)` gives the module (its default export for CommonJS and callable modules,
+ * its namespace otherwise); it may be async. The app runs every scenario on both sides and the test compares.
+ */
+export interface CorpusPackage {
+  name: string;
+  /** Specifiers the app imports (subpaths included). */
+  specifiers: string[];
+  scenario: string;
+}
+
+export const CORPUS: CorpusPackage[] = [
+  {
+    name: 'lodash',
+    specifiers: ['lodash', 'lodash/fp'],
+    scenario: `const _ = m('lodash'); const fp = m('lodash/fp');
+      const users = [{ name: 'b', age: 3 }, { name: 'a', age: 1 }, { name: 'c', age: 3 }];
+      return [_.chunk([1, 2, 3, 4, 5, 6, 7], 3), _.groupBy(users, 'age'), _.sortBy(users, ['age', 'name']), _.map([1, 2, 3], (x) => x * 2),
+        _.kebabCase('Foo Bar_baz'), _.uniq([1, 1, 2, 3, 3]), _.merge({ a: { b: 1 } }, { a: { c: 2 } }), _.cloneDeep({ d: new Date(0), s: new Set([1]) }),
+        _.template('hello <%= name %>!')({ name: 'isolate' }), _.debounce(() => 1, 10).cancel === undefined, fp.map((x) => x + 1)([1, 2]), fp.flow(fp.filter((x) => x > 1), fp.sum)([1, 2, 3]),
+        _.range(0, 20, 5), _.partition([1, 2, 3, 4], (n) => n % 2), _.get({ a: [{ b: 'deep' }] }, 'a[0].b'), _.isEqual({ a: [1] }, { a: [1] })];`,
+  },
+  {
+    name: 'semver',
+    specifiers: ['semver'],
+    scenario: `const semver = m('semver');
+      const versions = ['1.2.3', '10.0.0', '2.0.0-beta.1', '2.0.0', '1.10.0', '0.0.1'];
+      const v = new semver.SemVer('1.2.3-alpha.1');
+      return [semver.valid('1.2.3'), semver.valid('nope'), semver.satisfies('1.5.0', '^1.2.0'), semver.sort([...versions]), semver.rsort([...versions]),
+        semver.inc('1.2.3', 'minor'), semver.coerce('v2.3').version, semver.maxSatisfying(versions, '<2'), semver.diff('1.2.3', '2.0.0'),
+        v.prerelease, v.compare('1.2.3'), v.inc('patch').version, new semver.Range('>=1.2 <2').test('1.9.9'), semver.parse('3.4.5').major, semver.SEMVER_SPEC_VERSION];`,
+  },
+  {
+    name: 'yaml',
+    specifiers: ['yaml', 'yaml/util'],
+    scenario: `const YAML = m('yaml'); const util = m('yaml/util');
+      const doc = YAML.parseDocument('a: 1 # one\\nb: [x, y]\\n');
+      doc.set('c', true);
+      return [YAML.parse('n: 1\\nlist: [a, b]\\nmap: { k: v }\\ndate: 2020-01-01\\n'), YAML.stringify({ a: [1, 'two', { three: null }] }), doc.toString(), doc.toJS(),
+        typeof util.visit, YAML.parse('%YAML 1.2\\n---\\nx: !!str 1\\n'), (() => { try { YAML.parse('a: [oops'); } catch (e) { return [e.name, e.code]; } })()];`,
+  },
+  {
+    name: 'js-yaml',
+    specifiers: ['js-yaml'],
+    scenario: `const y = m('js-yaml');
+      return [y.load('a: 1\\nb: [2, 3]\\nc: {d: e}'), y.dump({ x: [1, { y: 'z' }], s: 'multi\\nline' }), y.loadAll('---\\na: 1\\n---\\nb: 2\\n'), (() => { try { y.load('a: b: c'); } catch (e) { return e.name; } })()];`,
+  },
+  {
+    name: 'marked',
+    specifiers: ['marked'],
+    scenario: `const { marked, Marked, lexer } = m('marked');
+      const src = '# Title\\n\\n* one\\n* **two**\\n\\n\\\`\\\`\\\`js\\ncode()\\n\\\`\\\`\\\`\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n';
+      const seen = [];
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
+      return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny'), seen, marked.parseInline('**b** _i_')];`,
+  },
+  {
+    name: 'markdown-it',
+    specifiers: ['markdown-it'],
+    scenario: `const MarkdownIt = m('markdown-it');
+      const md = MarkdownIt({ linkify: true });
+      return [md.render('# Hi\\n\\nvisit https://example.com *now*\\n\\n> quote'), md.renderInline('__b__'), md.parse('# h', {}).length];`,
+  },
+  {
+    name: 'ajv',
+    specifiers: ['ajv'],
+    scenario: `const Ajv = m('ajv').default ?? m('ajv');
+      const ajv = new Ajv({ allErrors: true });
+      const validate = ajv.compile({ type: 'object', properties: { n: { type: 'integer', minimum: 1 }, s: { type: 'string' } }, required: ['n'], additionalProperties: false });
+      const good = validate({ n: 2, s: 'x' });
+      const bad = validate({ n: 0, extra: 1 });
+      return [good, bad, validate.errors.map((e) => [e.instancePath, e.keyword]), ajv.validate({ type: 'array', items: { type: 'number' } }, [1, 2]), typeof validate];`,
+  },
+  {
+    name: 'zod',
+    specifiers: ['zod'],
+    scenario: `const { z } = m('zod');
+      const User = z.object({ name: z.string().min(2), age: z.number().int().nonnegative(), tags: z.array(z.string()).default([]) });
+      const ok = User.safeParse({ name: 'Ann', age: 3 });
+      const bad = User.safeParse({ name: 'A', age: -1 });
+      return [ok.success, ok.data, bad.success, bad.error.issues.map((i) => [i.path, i.code]), z.enum(['a', 'b']).parse('a'), (() => { try { z.string().parse(1); } catch (e) { return e.name; } })()];`,
+  },
+  {
+    name: 'uuid',
+    specifiers: ['uuid'],
+    scenario: `const { v4, v5, validate, version, NIL, parse, stringify } = m('uuid');
+      const id = v4();
+      return [validate(id), version(id), v5('hello', v5.URL), NIL, stringify(parse('6ba7b810-9dad-11d1-80b4-00c04fd430c8')), id === v4()];`,
+  },
+  {
+    name: 'nanoid',
+    specifiers: ['nanoid'],
+    scenario: `const { nanoid, customAlphabet } = m('nanoid');
+      const id = nanoid();
+      const hex = customAlphabet('0123456789abcdef', 12);
+      return [id.length, /^[A-Za-z0-9_-]+$/.test(id), hex().length, /^[0-9a-f]+$/.test(hex()), nanoid(5).length, id === nanoid()];`,
+  },
+  {
+    name: 'dayjs',
+    specifiers: ['dayjs', 'dayjs/plugin/utc', 'dayjs/plugin/relativeTime'],
+    scenario: `const dayjs = m('dayjs'); dayjs.extend(m('dayjs/plugin/utc')); dayjs.extend(m('dayjs/plugin/relativeTime'));
+      const d = dayjs('2020-01-02T03:04:05Z');
+      return [d.utc().format('YYYY-MM-DD HH:mm:ss'), d.add(1, 'month').utc().format(), d.isBefore(dayjs('2021-01-01')), dayjs.utc('2020-05-06').format('ddd D MMM'), d.diff(dayjs('2019-12-25T03:04:05Z'), 'day'), d.from(d.add(3, 'day')), dayjs.isDayjs(d), d.valueOf(), d.toISOString()];`,
+  },
+  {
+    name: 'date-fns',
+    specifiers: ['date-fns', 'date-fns/format'],
+    scenario: `const { addDays, differenceInCalendarDays, formatISO, parseISO, isValid, eachDayOfInterval } = m('date-fns'); const { format } = m('date-fns/format');
+      const d = parseISO('2020-02-28T12:00:00Z');
+      return [formatISO(addDays(d, 2), { representation: 'date' }), differenceInCalendarDays(parseISO('2020-03-10'), parseISO('2020-03-01')), format(parseISO('2021-07-04'), 'yyyy/MM/dd EEE'), isValid(new Date('x')), eachDayOfInterval({ start: parseISO('2020-01-01'), end: parseISO('2020-01-03') }).length, addDays(d, 1)];`,
+  },
+  {
+    name: 'qs',
+    specifiers: ['qs'],
+    scenario: `const qs = m('qs');
+      return [qs.parse('a[b]=c&d=1&e[]=x&e[]=y&__proto__[p]=1'), qs.stringify({ a: { b: 'c' }, d: [1, 2] }), qs.stringify({ a: 'b c' }, { encode: false }), qs.parse('a.b=c', { allowDots: true })];`,
+  },
+  { name: 'ms', specifiers: ['ms'], scenario: `const ms = m('ms'); return [ms('2 days'), ms('1h'), ms(60000), ms(60000, { long: true }), ms('nope')];` },
+  { name: 'minimist', specifiers: ['minimist'], scenario: `const minimist = m('minimist'); return [minimist(['--a', '1', '-bc', 'x', '--no-d', 'rest', '--', '--e']), minimist(['-n', '5'], { string: ['n'] })];` },
+  { name: 'escape-html', specifiers: ['escape-html'], scenario: `const escape = m('escape-html'); return [escape('<a href="x">Tom & \\'Jerry\\'</a>'), escape('plain')];` },
+  {
+    name: 'validator',
+    specifiers: ['validator'],
+    scenario: `const v = m('validator');
+      return [v.isEmail('a@b.co'), v.isEmail('nope'), v.isURL('https://example.com/x?y=1'), v.isUUID('6ba7b810-9dad-11d1-80b4-00c04fd430c8'), v.normalizeEmail('Foo.Bar@Gmail.com'), v.isIP('10.0.0.1'), v.escape('<b>'), v.isCreditCard('4111111111111111'), v.isISO8601('2020-01-01T00:00:00Z')];`,
+  },
+  {
+    name: 'diff',
+    specifiers: ['diff'],
+    scenario: `const d = m('diff');
+      return [d.diffLines('a\\nb\\nc\\n', 'a\\nB\\nc\\n'), d.createTwoFilesPatch('a.txt', 'b.txt', 'one\\ntwo\\n', 'one\\n2\\n', '', ''), d.diffWords('hello big world', 'hello small world').map((p) => [p.value, !!p.added, !!p.removed])];`,
+  },
+  {
+    name: 'fast-xml-parser',
+    specifiers: ['fast-xml-parser'],
+    scenario: `const { XMLParser, XMLBuilder, XMLValidator } = m('fast-xml-parser');
+      const xml = '<root a="1"><item>x</item><item>y</item><n>5</n></root>';
+      const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
+      return [parsed, new XMLBuilder({ ignoreAttributes: false }).build(parsed), XMLValidator.validate(xml), XMLValidator.validate('<a><b></a>')];`,
+  },
+  {
+    name: 'handlebars',
+    specifiers: ['handlebars'],
+    scenario: `const Handlebars = m('handlebars');
+      const hb = Handlebars.create();
+      hb.registerHelper('shout', (text) => String(text).toUpperCase() + '!');
+      const template = hb.compile('Hi {{name}} {{shout name}} {{#each items}}[{{this}}]{{/each}} {{{raw}}} {{esc}}');
+      return [template({ name: 'ann', items: [1, 2], raw: '<b>', esc: '<i>' }), Handlebars.compile('{{#if ok}}yes{{else}}no{{/if}}')({ ok: false })];`,
+  },
+  {
+    name: 'mustache',
+    specifiers: ['mustache'],
+    scenario: `const Mustache = m('mustache');
+      return [Mustache.render('Hi {{name}} {{#list}}<{{.}}>{{/list}} {{&html}}', { name: 'Bo', list: [1, 2], html: '<b>' }), Mustache.render('{{>p}}', { x: 1 }, { p: 'partial {{x}}' })];`,
+  },
+  {
+    name: 'papaparse',
+    specifiers: ['papaparse'],
+    scenario: `const Papa = m('papaparse');
+      const parsed = Papa.parse('a,b\\n1,"two, three"\\n4,5', { header: true, dynamicTyping: true });
+      return [parsed.data, parsed.errors, parsed.meta.fields, Papa.unparse([{ x: 1, y: 'q"q' }, { x: 2, y: 'z' }])];`,
+  },
+  {
+    name: 'sanitize-html',
+    specifiers: ['sanitize-html'],
+    scenario: `const sanitize = m('sanitize-html');
+      return [sanitize('<script>alert(1)</script><b onclick="x()">bold</b><a href="javascript:evil()">l</a><img src="x.png">'), sanitize('<p class="c">t</p>', { allowedAttributes: { p: ['class'] } })];`,
+  },
+  {
+    name: 'chalk',
+    specifiers: ['chalk'],
+    scenario: `const { Chalk } = m('chalk');
+      const chalk = new Chalk({ level: 1 });
+      return [chalk.red('red'), chalk.bold.underline('b'), chalk.level, new Chalk({ level: 0 }).green('plain')];`,
+  },
+  {
+    name: 'cookie',
+    specifiers: ['cookie'],
+    scenario: `const c = m('cookie');
+      return [c.parseCookie('a=1; b=two%20words; c="q"'), c.stringifySetCookie({ name: 'sid', value: 'x y', httpOnly: true, maxAge: 60, sameSite: 'lax' }), c.parseSetCookie('id=5; Path=/; Secure')];`,
+  },
+  {
+    name: 'yargs',
+    specifiers: ['yargs'],
+    scenario: `const yargs = m('yargs');
+      const argv = yargs(['--name', 'ann', '-v', '--count', '3', 'extra']).option('count', { type: 'number' }).option('v', { type: 'boolean' }).exitProcess(false).parseSync();
+      return [argv.name, argv.count, argv.v, argv._];`,
+  },
+  {
+    name: 'depd',
+    specifiers: ['depd'],
+    scenario: `const depd = m('depd');
+      const deprecate = depd('corpus-app');
+      const old = deprecate.function((x) => x * 2, 'old() is deprecated');
+      return [typeof deprecate, old(21), typeof deprecate.property];`,
+  },
+  {
+    name: 'bluebird',
+    specifiers: ['bluebird'],
+    scenario: `const Bluebird = m('bluebird');
+      const doubled = await Bluebird.resolve(5).then((x) => x * 2);
+      const all = await Bluebird.all([1, Bluebird.resolve(2), 3]);
+      const mapped = await Bluebird.map([1, 2, 3], (x) => x + 1);
+      const rejected = await Bluebird.reject(new RangeError('no')).catch((e) => [e.name, e.message]);
+      return [doubled, all, mapped, rejected];`,
+  },
+  {
+    name: 'cheerio',
+    specifiers: ['cheerio'],
+    scenario: `const cheerio = m('cheerio');
+      const $ = cheerio.load('<ul id="l"><li class="a">one</li><li>two</li></ul><!-- c -->');
+      return [$('li').length, $('li.a').text(), $('#l').children().toArray().map((el) => $(el).text()), $.html('li.a')];`,
+  },
+];
