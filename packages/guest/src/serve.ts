@@ -7,6 +7,7 @@
  */
 import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isolate-deps/boundary';
 import './environment.ts';
+import { runDueTimers } from './scheduler.ts';
 import './v8-stack-trace.ts';
 import { encodeThrown, GuestHandles } from './handles.ts';
 
@@ -65,6 +66,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
   function call(target: string, args: string): string {
     if (target === Op.ping) return '0';
     try {
+      runDueTimers(); // timers that fell due since the last call (there is no event loop in between)
       handles.flushDroppedCallbacks();
       if (target.charCodeAt(0) === 99 /* Op.apply */ && target.charCodeAt(1) !== 35 /* # */ && args.charCodeAt(0) !== 126 /* TAGGED_MARK */) {
         const slot = memberSlot(target.slice(1));
