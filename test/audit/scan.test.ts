@@ -42,7 +42,9 @@ describe('scanFile', () => {
   test('files without candidate tokens are not parsed at all', () => {
     const scan = scanFile('a.js', `module.exports = function add(a, b) { return a + b; };\nrequire('./other');`);
     expect(scan.parsed).toBe(false);
-    expect(scanFile('b.js', 'process.exit(0)').parsed).toBe(true);
+    // Words and strings that only look like capabilities do not cost a parse either.
+    expect(scanFile('b.js', `// process the data\nconst kind = 'fs';\nprocess.exit(0);`).parsed).toBe(false);
+    expect(scanFile('c.js', 'process.env.X').parsed).toBe(true);
   });
 
   test('a file that does not parse is reported, and its tokens still count as evidence', () => {
@@ -51,7 +53,7 @@ describe('scanFile', () => {
     expect(scan.sightings.map((s) => `${s.capability} ${s.line} ${s.detail}`)).toEqual([
       "child_process 1 'child_process' (file did not parse)",
       'net 3 fetch (file did not parse)',
-      'env 3 process (file did not parse)',
+      'env 3 process.env (file did not parse)',
     ]);
   });
 });

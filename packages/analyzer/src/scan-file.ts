@@ -24,10 +24,11 @@ export interface FileScan {
 }
 
 // Tokens that can only matter if present in the text: files without any skip the parser entirely.
-// A literal require/import of a non-notable module needs no parse; a non-literal one does.
-const QUOTED_BUILTIN = String.raw`(['"\x60])(?:node:[a-z_/]+|(?:${NOTABLE_BUILTINS.join('|')})(?:/[a-z_/]+)?)\1`;
+// Each alternative is what a check below looks for: a built-in loaded by require/import/export-from,
+// process.env/binding/dlopen, the network and eval globals, and require/import with a non-literal argument.
+const QUOTED_BUILTIN = String.raw`(?<=(?:\brequire\s*\(|\bfrom|\bimport\s*\(?)\s*)(['"\x60])(?:node:[a-z_/]+|(?:${NOTABLE_BUILTINS.join('|')})(?:/[a-z_/]+)?)\1`;
 const CANDIDATE = new RegExp(
-  String.raw`\b(?:process|fetch|XMLHttpRequest|WebSocket|EventSource|eval|WebAssembly)\b|\bFunction\s*\(|\bimport\s*\(|\brequire\s*\(\s*(?!['"][^'"\\\n]*['"]\s*\))|${QUOTED_BUILTIN}`,
+  String.raw`\bprocess\s*(?:\.\s*|\[\s*['"])(?:env|binding|dlopen|_linkedBinding)\b|\b(?:fetch|XMLHttpRequest|WebSocket|EventSource|eval|WebAssembly)\b|\bFunction\s*\(|\bimport\s*\(|\brequire\s*\(\s*(?!['"][^'"\\\n]*['"]\s*\))|${QUOTED_BUILTIN}`,
   'g',
 );
 const ANY_QUOTED_BUILTIN = /(['"\x60])((?:node:)?[a-z_]+(?:\/[a-z_]+)?)\1/g;
@@ -76,7 +77,8 @@ export function scanFile(filename: string, text: string): FileScan {
 }
 
 const TOKEN_CAPABILITY: [RegExp, Capability][] = [
-  [/^process$/, 'env'],
+  [/^process\s*[.[]\s*['"]?env/, 'env'],
+  [/^process/, 'native'],
   [/^(?:fetch|XMLHttpRequest|WebSocket|EventSource)$/, 'net'],
   [/^(?:eval|Function)/, 'eval'],
   [/^WebAssembly$/, 'wasm'],
@@ -89,8 +91,7 @@ function sightTokens(text: string, lines: LineIndex, scan: FileScan): void {
     const token = match[0];
     const { line, column } = lines.locate(match.index);
     const quoted = builtinName(token.slice(1, -1));
-    const capabilities = quoted ? builtinCapabilities(quoted, undefined) : TOKEN_CAPABILITY.filter(([re]) => re.test(token)).map(([, c]) => c);
-    if (token === 'process' && !text.startsWith('.env', match.index + token.length)) continue;
+    const capabilities = quoted ? builtinCapabilities(quoted, undefined) : TOKEN_CAPABILITY.filter(([re]) => re.test(token)).slice(0, 1).map(([, c]) => c);
     for (const capability of capabilities) scan.sightings.push({ capability, line, column, detail: `${token.replace(/\s+/g, '')} (file did not parse)` });
   }
 }
