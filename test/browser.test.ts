@@ -30,6 +30,8 @@ interface PageEvidence {
   emphasis: string | undefined;
   amount: string | undefined;
   address: string | undefined;
+  quote: string | undefined;
+  quoteElsewhere: string | undefined;
   violations: string[];
   inside: string;
   fetchIsPages: boolean;
@@ -74,6 +76,8 @@ async function visit(browser: Browser, url: string, screenshot?: string): Promis
         emphasis: text('#document strong'),
         amount: text('#amount'),
         address: text('#address'),
+        quote: text('#quote'),
+        quoteElsewhere: (document.querySelector('#quote') as HTMLElement | null)?.dataset.elsewhere,
         violations: [...document.querySelectorAll('#violations li')].map((li) => li.textContent ?? ''),
         inside: text('#inside') ?? '',
         fetchIsPages: window.fetch === own.fetch && Function.prototype.toString.call(window.fetch).includes('[native code]'),
@@ -118,6 +122,11 @@ function expectRenderedAndUntouched(evidence: PageEvidence): void {
   expect(evidence.inside).toMatch(/read localStorage: failed \(.*localStorage/);
   expect(evidence.inside).toMatch(/touch the DOM: failed \(.*document/);
   expect(evidence.violations).toContain('wallet-format: net collector.evil.example');
+  // A granted host is reached through the page (synchronous XMLHttpRequest); another is refused before any request.
+  expect(evidence.quote).toBe('ETH/EUR 3150.42');
+  expect(evidence.quoteElsewhere).toBe('error ERR_CAPABILITY_DENIED');
+  expect(evidence.violations).toContain('price-feed: net api.evil.example:443');
+  expect(evidence.requests.filter((r) => r.includes('/quote.json'))).toHaveLength(1);
 }
 
 describe('vite plugin in a real browser (examples/vite-app)', () => {
@@ -133,16 +142,16 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
     await browser?.close();
   });
 
-  it('vite build: the page renders with isolated marked, yaml and wallet-format, and the hijacked package changes nothing on the page', async () => {
+  it('vite build: the page renders with isolated marked, yaml, price-feed and wallet-format, and the hijacked package changes nothing on the page', async () => {
     await build(viteConfig([plugin()], path.join(WORK, 'isolated')));
-    expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'wallet-format', 'yaml']);
+    expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'price-feed', 'wallet-format', 'yaml']);
     const site = await serveStatic(path.join(WORK, 'isolated'));
     try {
       expectRenderedAndUntouched(await visit(browser, site.url, path.join(RESULTS, 'vite-app.png')));
     } finally {
       await site.close();
     }
-  }, 600_000); // a cold run compiles three components
+  }, 600_000); // a cold run compiles four components
 
   it('dev server: serves the same page, and a change to app code reloads it without rebuilding any component', async () => {
     compiled.length = 0;
@@ -151,7 +160,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
     try {
       const url = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}/`;
       expectRenderedAndUntouched(await visit(browser, url, path.join(RESULTS, 'vite-app-dev.png')));
-      expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'wallet-format', 'yaml']);
+      expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'price-feed', 'wallet-format', 'yaml']);
 
       // An edit to app code: vite reloads the page; components are neither recompiled nor reloaded from the cache.
       const context = await browser.newContext();
@@ -164,7 +173,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
       await page.waitForFunction(() => (window as any).__beforeEdit === undefined && document.body?.dataset.ready === 'true', null, { timeout: 180_000 });
       expect(await page.textContent('#document h1')).toBe('Invoice 42');
       await context.close();
-      expect(compiled).toHaveLength(3);
+      expect(compiled).toHaveLength(4);
     } finally {
       await server.close();
     }

@@ -1,5 +1,6 @@
 import { onViolation } from 'isolate-deps/browser';
 import { marked } from 'marked';
+import { latestQuote, requestQuote } from 'price-feed';
 import { parse as parseYaml } from 'yaml';
 import { attackLog, shortenAddress } from 'wallet-format';
 
@@ -32,4 +33,20 @@ const meta = parseYaml(frontMatter);
 document.querySelector('#document').innerHTML = marked.parse(body) + `<p id="amount">Amount: ${meta.amount}</p>`;
 document.querySelector('#address').textContent = shortenAddress('0x52908400098527886E0F7030069857D2E4169EE7');
 document.querySelector('#inside').textContent = attackLog().join('\n');
+
+// price-feed's grant is this origin: the quote arrives, a request elsewhere is refused before it leaves.
+async function settled(url) {
+  requestQuote(url);
+  let outcome = latestQuote();
+  for (let i = 0; i < 100 && outcome.status === 'pending'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outcome = latestQuote();
+  }
+  return outcome;
+}
+const quote = await settled(new URL('/quote.json', location.href).href);
+const elsewhere = await settled('https://api.evil.example/quote.json');
+document.querySelector('#quote').textContent =
+  quote.status === 'ok' ? `${quote.quote.pair} ${quote.quote.price}` : `${quote.status}: ${quote.code} ${quote.message}`;
+document.querySelector('#quote').dataset.elsewhere = `${elsewhere.status} ${elsewhere.code}`;
 document.body.dataset.ready = 'true';
