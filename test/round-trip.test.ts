@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp, runApp, type BuiltApp } from './support/app.ts';
@@ -65,19 +66,16 @@ describe('isolated real npm packages behave as before', () => {
   });
 
   it('ships the component next to the bundle and runs without node_modules', () => {
-    const componentDirs = path.join(path.dirname(esm.outfile), 'isolate-deps');
-    expect(existsSync(componentDirs)).toBe(true);
-    // Hide every node_modules on the way up; the bundle must not need them.
-    const moved = path.join(path.dirname(esm.dir), '..', '..', 'node_modules');
-    const aside = `${moved}.aside-${process.pid}`;
-    renameSync(moved, aside);
-    try {
-      const { status, result, stderr } = runApp(esm, {}, '/');
-      expect(status, stderr).toBe(0);
-      expect(result.viaDefault).toEqual({ k: 'v' });
-    } finally {
-      renameSync(aside, moved);
-    }
+    expect(existsSync(path.join(path.dirname(esm.outfile), 'isolate-deps'))).toBe(true);
+    // Move the output folder where no node_modules exists on the way up: the bundle must not need one.
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'isolate-dist-'));
+    cpSync(path.dirname(esm.outfile), elsewhere, { recursive: true });
+    const moved = { ...esm, dir: elsewhere, outfile: path.join(elsewhere, path.basename(esm.outfile)) };
+    const { status, result, stderr } = runApp(moved, {}, '/');
+    expect(status, stderr).toBe(0);
+    expect(result.viaDefault).toEqual({ k: 'v' });
+    expect(result.markdown).toBe(marked.parse(MD));
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('works in a CommonJS bundle through require()', async () => {
