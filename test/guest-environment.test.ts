@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
@@ -14,6 +16,9 @@ const PROBE_APP = `
     process: run('processChecks'),
     denied: run('deniedModuleChecks'),
     random: run('randomChecks'),
+    envWrites: run('envWriteChecks'),
+    hostEnvAfter: [process.env.PROBE_WRITTEN ?? 'unset', process.env.PROBE_GRANTED],
+    fsWrites: run('fsWriteChecks'),
     started: allowedUrl ? run('startAsyncChecks', allowedUrl, deniedUrl) : 'skipped',
   };
   setTimeout(() => { results.async = run('asyncResults'); console.log(JSON.stringify(results)); }, 400);
@@ -31,7 +36,7 @@ describe('the guest environment: Node built-ins inside a component', () => {
     api = await startRecordingServer((req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `hello from ${req.url}` }));
     other = await startRecordingServer();
     app = await buildApp('guest-environment', {
-      policy: { packages: { 'guest-environment-probe': { isolate: true, allow: { fs: { read: ['./config/**'] }, env: ['PROBE_GRANTED'], net: ['127.0.0.1:*'] } } } },
+      policy: { packages: { 'guest-environment-probe': { isolate: true, allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['PROBE_GRANTED'], net: ['127.0.0.1:*'] } } } },
       files: { 'config/settings.json': '{"mode":"streamed"}' },
       source: PROBE_APP,
     });
@@ -114,6 +119,21 @@ describe('the guest environment: Node built-ins inside a component', () => {
     expect(p.envSecret).toBe('undefined');
     expect(run.stdout + run.stderr).not.toContain(SECRET);
     expect(run.stderr).toContain('isolate-deps: denied env "PROBE_SECRET" to "guest-environment-probe"');
+  });
+
+  it('keeps the package’s own writes to process.env inside its instance; the host’s environment is unchanged', () => {
+    expect(run.result.envWrites).toEqual({ written: '42', deleted: true, keys: ['PROBE_WRITTEN'] });
+    expect(run.result.hostEnvAfter).toEqual(['unset', 'granted-value']);
+  });
+
+  it('copies, renames and makes temporary folders within the write grant only', () => {
+    const { fsWrites } = run.result;
+    expect(fsWrites.renamed).toBe('{"mode":"streamed"}');
+    expect(fsWrites.copyGone).toBe(true);
+    expect(fsWrites.tempDir).toMatch(/^out\/tmp-[A-Za-z0-9]{6}$/);
+    expect(existsSync(path.join(app.dir, fsWrites.tempDir))).toBe(true);
+    expect(fsWrites.copyOutside).toMatchObject({ ok: false, code: 'ERR_CAPABILITY_DENIED', capability: 'fs.write' });
+    expect(existsSync(path.join(app.dir, 'config/copy.json'))).toBe(false);
   });
 
   it('refuses the modules a wasm guest can never have, each with a capability error naming it', () => {

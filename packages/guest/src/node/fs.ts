@@ -121,6 +121,25 @@ export function rmSync(path: PathLike, options?: { recursive?: boolean; force?: 
 export const unlinkSync = (path: PathLike): void => rmSync(path);
 export const rmdirSync = (path: PathLike, options?: { recursive?: boolean }): void => rmSync(path, options);
 
+/** Copies through the guest (read, then write): both paths are checked against the grant. */
+export function copyFileSync(source: PathLike, destination: PathLike): void {
+  writeFileSync(destination, readFileSync(source));
+}
+
+/** No rename on the host interface: copy, then remove (not atomic); both paths need fs.write. */
+export function renameSync(from: PathLike, to: PathLike): void {
+  const data = readFileSync(from);
+  writeFileSync(to, data);
+  rmSync(from);
+}
+
+export function mkdtempSync(prefix: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const suffix = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) => alphabet[b % alphabet.length]).join('');
+  mkdirSync(`${prefix}${suffix}`);
+  return `${prefix}${suffix}`;
+}
+
 export function realpathSync(path: PathLike): string {
   statSync(path);
   return toPath(path);
@@ -131,7 +150,7 @@ export function accessSync(path: PathLike): void {
   statSync(path);
 }
 
-const sync = { readFileSync, writeFileSync, appendFileSync, statSync, lstatSync, existsSync, readdirSync, mkdirSync, rmSync, unlinkSync, rmdirSync, realpathSync, accessSync };
+const sync = { readFileSync, writeFileSync, appendFileSync, statSync, lstatSync, existsSync, readdirSync, mkdirSync, rmSync, unlinkSync, rmdirSync, realpathSync, accessSync, copyFileSync, renameSync, mkdtempSync };
 
 type Callback = (error: unknown, value?: unknown) => void;
 
@@ -165,6 +184,9 @@ export const rm = callbackForm(rmSync);
 export const unlink = callbackForm(unlinkSync);
 export const realpath = callbackForm(realpathSync);
 export const access = callbackForm(accessSync);
+export const copyFile = callbackForm(copyFileSync);
+export const rename = callbackForm(renameSync);
+export const mkdtemp = callbackForm(mkdtempSync);
 export function exists(path: PathLike, callback: (exists: boolean) => void): void {
   const result = existsSync(path);
   queueMicrotask(() => callback(result));
@@ -182,6 +204,9 @@ export const promises = {
   unlink: promiseForm(unlinkSync),
   realpath: promiseForm(realpathSync),
   access: promiseForm(accessSync),
+  copyFile: promiseForm(copyFileSync),
+  rename: promiseForm(renameSync),
+  mkdtemp: promiseForm(mkdtempSync),
 };
 
 /** Reads the file on the first read (the host hands whole files over), then streams it in chunks. */
@@ -228,4 +253,4 @@ export function createWriteStream(path: PathLike, options?: BufferEncoding | { f
 
 export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 };
 
-export default { ...sync, createReadStream, createWriteStream, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, exists, promises, constants };
+export default { ...sync, createReadStream, createWriteStream, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, copyFile, rename, mkdtemp, exists, promises, constants };

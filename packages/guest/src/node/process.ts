@@ -1,35 +1,10 @@
 /** The guest's `process`: a policy-mediated environment and nothing that reaches the host's process. */
-import { get, names } from 'isolate:guest/env';
 import { monotonic } from 'isolate:guest/clock';
 import config from 'isolate-deps:guest-config';
 import { reportDenial } from 'isolate:guest/boundary';
 import { denial, LOG_ONLY } from '../denial.ts';
 import { EventEmitter } from './events.ts';
-
-// A live view: each read asks the host, which applies the env grant (and reports refusals).
-const env = new Proxy({} as Record<string, string>, {
-  get(_target, name) {
-    if (typeof name !== 'string' || name === 'toJSON') return undefined;
-    return get(name);
-  },
-  has(_target, name) {
-    return typeof name === 'string' && get(name) !== undefined;
-  },
-  set() {
-    return true; // writes stay inside this instance's view and are dropped, as no host state may change
-  },
-  deleteProperty() {
-    return true;
-  },
-  ownKeys() {
-    return names();
-  },
-  getOwnPropertyDescriptor(_target, name) {
-    if (typeof name !== 'string') return undefined;
-    const value = get(name);
-    return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: true };
-  },
-});
+import { env } from './process-env.ts';
 
 function hrtime(previous?: [number, number]): [number, number] {
   const ns = monotonic();
