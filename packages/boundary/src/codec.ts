@@ -61,11 +61,16 @@ const TYPED_ARRAYS: Record<string, { BYTES_PER_ELEMENT: number; new (buffer: Arr
 type BufferLike = { isBuffer(value: unknown): boolean; from(bytes: Uint8Array): Uint8Array };
 const bufferClass = (): BufferLike | undefined => (globalThis as { Buffer?: BufferLike }).Buffer;
 
+/** Null, or an empty object with a null prototype (cookie's `NullObject`): its instances are dictionaries. */
+function isDictionaryPrototype(proto: object | null): boolean {
+  return proto === null || (Object.getPrototypeOf(proto) === null && Reflect.ownKeys(proto).length === 0);
+}
+
 /** True for the objects the codec copies by value: plain objects, arrays and the built-in data classes. */
 export function isDataObject(value: object): boolean {
   if (Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return true;
+  if (proto === Object.prototype || isDictionaryPrototype(proto)) return true;
   return value instanceof Date || value instanceof RegExp || value instanceof Map || value instanceof Set || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 }
 
@@ -174,6 +179,8 @@ class Encoder {
     const out: Tagged = {};
     const record = object as Record<string, unknown>;
     for (const key of Object.keys(object)) out[key] = this.value(record[key]);
+    // A null-prototype object (a dictionary, as cookie and qs make) stays one.
+    if (isDictionaryPrototype(Object.getPrototypeOf(object))) return { [TAG]: 'o', v: out, bare: true };
     return Object.hasOwn(out, TAG) ? { [TAG]: 'o', v: out } : out;
   }
 
@@ -181,15 +188,25 @@ class Encoder {
     const record: Tagged = { [TAG]: 'err', name: String(error.name), message: String(error.message) };
     if (typeof error.stack === 'string') record.stack = error.stack;
     const props: Tagged = {};
-    for (const key of Object.keys(error)) {
-      if (key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause') props[key] = this.value((error as unknown as Record<string, unknown>)[key]);
+    const hidden: string[] = [];
+    // Own fields, enumerable or not (zod's ZodError keeps `issues` non-enumerable); not the engine's own extras.
+    for (const key of Object.getOwnPropertyNames(error)) {
+      if (ERROR_OWN_FIELDS.has(key)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(error, key);
+      if (!descriptor || !('value' in descriptor) || typeof descriptor.value === 'function') continue;
+      props[key] = this.value(descriptor.value);
+      if (!descriptor.enumerable) hidden.push(key);
     }
     record.props = props;
+    if (hidden.length > 0) record.hidden = hidden;
     if (Object.hasOwn(error, 'cause')) record.cause = this.value(error.cause);
     if (error instanceof AggregateError) record.errors = this.value(error.errors);
     return record;
   }
 }
+
+// Fields the codec carries itself, and SpiderMonkey's non-standard own fields of every error.
+const ERROR_OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause', 'errors', 'fileName', 'lineNumber', 'columnNumber']);
 
 function symbolRecord(symbol: symbol): Encoded {
   const wellKnown = WELL_KNOWN_SYMBOLS.find((name) => Symbol[name] === symbol);
@@ -253,8 +270,8 @@ class Decoder {
     return this.plain(record, depth);
   }
 
-  private plain(record: Record<string, unknown>, depth: number): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  private plain(record: Record<string, unknown>, depth: number, bare = false): Record<string, unknown> {
+    const out: Record<string, unknown> = bare ? Object.create(null) : {};
     this.nodes.push(out);
     for (const key of Object.keys(record)) {
       if (key !== UNSAFE_KEY) out[key] = this.value(record[key], depth + 1);
@@ -283,7 +300,7 @@ class Decoder {
       }
       case 'o':
         if (!isRecord(record.v)) throw new BoundaryDecodeError('bad escaped object');
-        return this.plain(record.v, depth + 1);
+        return this.plain(record.v, depth + 1, record.bare === true);
       case 'date': {
         if (record.v !== null && typeof record.v !== 'number') throw new BoundaryDecodeError('bad date');
         const date = new Date(record.v === null ? NaN : record.v);
@@ -361,8 +378,10 @@ class Decoder {
     this.nodes.push(error);
     if (record.props !== undefined) {
       if (!isRecord(record.props)) throw new BoundaryDecodeError('bad error fields');
+      const hidden = Array.isArray(record.hidden) ? record.hidden : [];
       for (const key of Object.keys(record.props)) {
-        if (key !== UNSAFE_KEY) (error as unknown as Record<string, unknown>)[key] = this.value(record.props[key], depth + 1);
+        if (key === UNSAFE_KEY) continue;
+        Object.defineProperty(error, key, { value: this.value(record.props[key], depth + 1), enumerable: !hidden.includes(key), writable: true, configurable: true });
       }
     }
     if (Object.hasOwn(record, 'cause')) Object.defineProperty(error, 'cause', { value: this.value(record.cause, depth + 1), configurable: true, writable: true, enumerable: false });
