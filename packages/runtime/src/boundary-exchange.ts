@@ -20,6 +20,9 @@ export class BoundaryExchange {
     private readonly maxReply = DEFAULT_MAX_REPLY,
   ) {}
 
+  /** Size of the encoded arguments of the last run, for the call event. */
+  bytesIn = 0;
+
   run(guest: { call(target: string, args: string): string }, target: string, args: unknown[]): string {
     const session = sessionOf(guest);
     let encoded: string;
@@ -32,6 +35,7 @@ export class BoundaryExchange {
       this.hostFailure = { error };
       return '1';
     }
+    this.bytesIn = encoded.length;
     // Anything thrown from here on is the instance failing (a trap): the caller discards it.
     return guest.call(target, encoded);
   }

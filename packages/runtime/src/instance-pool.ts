@@ -38,6 +38,12 @@ export class InstancePool {
   acquire(): Slot {
     if (this.mode === 'per-call') return this.mark(this.create());
     const limit = this.mode === 'pool' ? this.size : 1;
+    // Fill the pool before reusing, then take turns (skipping instances that are busy).
+    if (this.slots.length < limit && this.slots.every((s) => s.busy || this.mode === 'pool')) {
+      const slot = this.create();
+      this.slots.push(slot);
+      return this.mark(slot);
+    }
     for (let tried = 0; tried < this.slots.length; tried++) {
       const slot = this.slots[(this.next + tried) % this.slots.length]!;
       if (!slot.busy) {

@@ -69,7 +69,7 @@ export class IsolatedPackage {
   callIn(session: BoundarySession | undefined, target: string, args: unknown[]): unknown {
     const memoryMb = this.manifest.execution?.limits.memoryMb;
     const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? undefined : memoryMb * 1024 * 1024);
-    return exchange.settle(this.enter(target, 0, (guest) => exchange.run(guest, target, args)));
+    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args)));
   }
 
   get packageName(): string {
@@ -83,23 +83,23 @@ export class IsolatedPackage {
 
   /** The export shapes of the package's roots (used at build time). */
   describe(): ExportShape[] {
-    return this.settle(this.enter('describe', 0, (guest) => guest.describe())) as ExportShape[];
+    return this.settle(this.enter('describe', () => 0, (guest) => guest.describe())) as ExportShape[];
   }
 
-  private enter(exportName: string, bytesIn: number, use: (guest: GuestExports) => string): string {
+  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string): string {
     const started = eventsEnabled ? performance.now() : 0;
     let outcome: CallEvent['outcome'] = 'ok';
     let reply = '';
     let instance = 0;
     if (this.terminatedBy) {
-      this.record(exportName, instance, started, bytesIn, 0, 'terminated');
+      this.record(exportName, instance, started, bytesIn(), 0, 'terminated');
       throw new IsolateTerminatedError(this.manifest.name, this.terminatedBy);
     }
     try {
       this.breaker.check();
     } catch (error) {
       outcome = 'circuit-open';
-      this.record(exportName, instance, started, bytesIn, 0, outcome);
+      this.record(exportName, instance, started, bytesIn(), 0, outcome);
       throw error;
     }
     const slot = this.pool.acquire();
@@ -112,7 +112,12 @@ export class IsolatedPackage {
         this.pool.discard(slot, 'terminated');
         throw new IsolateTerminatedError(this.manifest.name, this.terminatedBy);
       }
-      if (reply[0] !== '0') outcome = 'error';
+      if (reply[0] !== '0') {
+        outcome = 'error';
+        // SpiderMonkey reports a failed memory.grow as a catchable "out of memory": the guest lives on with
+        // a full memory, so treat it as the memory limit and replace the instance.
+        if (this.atMemoryLimit(slot) && reply.includes('out of memory')) throw new Error('out of memory');
+      }
       this.breaker.success();
       return reply;
     } catch (error) {
@@ -125,16 +130,20 @@ export class IsolatedPackage {
       throw failure;
     } finally {
       if (outcome === 'ok' || outcome === 'error') this.pool.release(slot);
-      this.record(exportName, instance, started, bytesIn, reply.length, outcome);
+      this.record(exportName, instance, started, bytesIn(), reply.length, outcome);
     }
   }
 
   private classify(error: unknown, slot: Slot): Error {
     if (error instanceof IsolateTimeoutError) return error;
-    const memoryMb = this.manifest.execution?.limits.memoryMb;
-    // The engine reports a failed memory.grow as a plain trap; a memory near its cap tells them apart.
-    if (memoryMb !== undefined && slot.memoryBytes() >= memoryMb * 1024 * 1024 * MEMORY_NEAR_CAP) return new IsolateMemoryLimitError(this.manifest.name, memoryMb, error);
+    // A failed memory.grow can also surface as a plain trap; a memory near its cap tells them apart.
+    if (this.atMemoryLimit(slot)) return new IsolateMemoryLimitError(this.manifest.name, this.manifest.execution!.limits.memoryMb!, error);
     return new IsolateTrapError(this.manifest.name, error);
+  }
+
+  private atMemoryLimit(slot: Slot): boolean {
+    const memoryMb = this.manifest.execution?.limits.memoryMb;
+    return memoryMb !== undefined && slot.memoryBytes() >= memoryMb * 1024 * 1024 * MEMORY_NEAR_CAP;
   }
 
   private record(exportName: string, instance: number, started: number, bytesIn: number, bytesOut: number, outcome: CallEvent['outcome']): void {
