@@ -65,6 +65,26 @@ describe('limits and the airlock', () => {
     expect(results[3]).toMatchObject({ value: true });
   });
 
+  it('stops the colors/faker (2022) sabotage: americanFlag() times out, red() keeps working', async () => {
+    const app = await buildApp('resilience-colors', {
+      // console off: the flood of "LIBERTY" lines would interleave with the result line.
+      policy: { packages: { 'attack-colors': { isolate: true, allow: { console: false }, limits: { timeoutMs: 500 } } } },
+      source: `
+        import colors from 'attack-colors';
+        const out = { before: colors.red('x') }; // the first call also starts the instance's worker
+        const started = performance.now();
+        try { colors.americanFlag(); } catch (e) { out.flag = { name: e.name, code: e.code, ms: Math.round(performance.now() - started) }; }
+        out.red = colors.red('ok');
+        console.log(JSON.stringify(out));
+      `,
+    });
+    const { result, status, stderr } = await runAppAsync(app);
+    expect(status, stderr).toBe(0);
+    expect(result.flag).toMatchObject({ name: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' });
+    expect(result.flag.ms).toBeLessThanOrEqual(600);
+    expect(result.red).toBe('\u001b[31mok\u001b[39m');
+  });
+
   it('caps memory at memoryMb; the bomb fails with IsolateMemoryLimitError and its instance is replaced', async () => {
     const app = await appWith('memory', { limits: { memoryMb: 64 } });
     const results = await run(app, [['counter'], ['counter'], ['allocate', 200], ['counter'], ['allocate', 8]]);
