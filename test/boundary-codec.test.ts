@@ -15,7 +15,7 @@ const values = fc.anything({
   withMap: true,
   withSet: true,
   withTypedArray: true,
-  withSparseArray: false,
+  withSparseArray: true,
   withBoxedValues: false,
   withNullPrototype: false,
   withObjectString: true,

@@ -13,6 +13,8 @@ import { bytesToBase64, base64ToBytes } from './base64.ts';
 import { TAGGED_MARK } from './protocol.ts';
 
 const TAG = '$t';
+const HOLE = { [TAG]: 'hole' };
+const isHole = (item: unknown): boolean => typeof item === 'object' && item !== null && (item as Record<string, unknown>)[TAG] === 'hole' && !Array.isArray(item);
 
 export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 type Tagged = { [key: string]: Encoded };
@@ -159,7 +161,14 @@ class Encoder {
   private object(object: object): Encoded {
     if (Array.isArray(object)) {
       const out: Encoded[] = new Array(object.length);
-      for (let i = 0; i < object.length; i++) out[i] = this.value(object[i]);
+      for (let i = 0; i < object.length; i++) {
+        if (i in object) out[i] = this.value(object[i]);
+        else {
+          // A hole stays a hole (qs and others make sparse arrays).
+          this.tagged = true;
+          out[i] = HOLE;
+        }
+      }
       return out;
     }
     if (object instanceof Error) return this.error(object);
@@ -262,7 +271,10 @@ class Decoder {
     if (Array.isArray(value)) {
       const out: unknown[] = new Array(value.length);
       this.nodes.push(out);
-      for (let i = 0; i < value.length; i++) out[i] = this.value(value[i], depth + 1);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (!isHole(item)) out[i] = this.value(item, depth + 1);
+      }
       return out;
     }
     const record = value as Record<string, unknown>;
@@ -283,6 +295,7 @@ class Decoder {
     const tag = record[TAG];
     switch (tag) {
       case 'u':
+      case 'hole':
         return undefined;
       case 'num':
         if (record.v === '-0') return -0;
