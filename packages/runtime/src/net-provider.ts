@@ -1,12 +1,5 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { hostMatches, parsePattern } from './host-patterns.ts';
-
-interface GuestRequest {
-  url: string;
-  method: string;
-  headers: [string, string][];
-  body?: string; // base64
-}
+import { hostMatches, parseGuestRequest, parsePattern, type GuestRequest } from './host-patterns.ts';
 
 interface HopResult {
   status: number;
@@ -45,13 +38,9 @@ export function createNetProvider(patterns: string[], deny: (target: string) => 
 
   return {
     request(text: string): string {
-      const request = JSON.parse(text) as GuestRequest;
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        throw JSON.stringify({ code: 'ERR_INVALID_URL', message: `Invalid URL: ${request.url}` });
-      }
+      const incoming = parseGuestRequest(text);
+      const request: GuestRequest = incoming.request;
+      let url = incoming.url;
       for (let redirects = 0; redirects <= 10; redirects++) {
         if (url.protocol !== 'http:' && url.protocol !== 'https:') deny(`${url.protocol}//${url.host}`);
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');

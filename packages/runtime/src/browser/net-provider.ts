@@ -1,11 +1,4 @@
-import { hostMatches, parsePattern } from '../host-patterns.ts';
-
-interface GuestRequest {
-  url: string;
-  method: string;
-  headers: [string, string][];
-  body?: string; // base64
-}
+import { hostMatches, parseGuestRequest, parsePattern, type GuestRequest } from '../host-patterns.ts';
 
 // Taken when the runtime loads, so a page script that later replaces it cannot see the guest's traffic.
 const PageXMLHttpRequest = globalThis.XMLHttpRequest;
@@ -28,13 +21,9 @@ export function createBrowserNetProvider(patterns: string[], deny: (target: stri
 
   return {
     request(text: string): string {
-      const request = JSON.parse(text) as GuestRequest;
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        throw JSON.stringify({ code: 'ERR_INVALID_URL', message: `Invalid URL: ${request.url}` });
-      }
+      const incoming = parseGuestRequest(text);
+      const request: GuestRequest = incoming.request;
+      const url = incoming.url;
       check(url);
       const xhr = new PageXMLHttpRequest();
       xhr.open(request.method, url.href, false);
