@@ -89,13 +89,19 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
   const coreFiles = Object.keys(built.files).filter((f) => f.endsWith('.wasm'));
   const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes };
   // Describe in a scratch entry first, then write the real entry with the shapes: one atomic write.
-  const scratch = cache.write(`${key}.describe`, { ...built.files, 'package.json': '{"type":"module"}' }, { ...meta, incomplete: true });
+  // One scratch entry per build: two builds of the same package must not remove each other's.
+  const scratchKey = `${key}.describe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const scratch = cache.write(scratchKey, { ...built.files, 'package.json': '{"type":"module"}' }, { ...meta, incomplete: true });
   const t2 = performance.now();
-  const shapes = await describe(scratch, options, policy);
+  let shapes: ExportShape[];
+  try {
+    shapes = await describe(scratch, options, policy);
+  } finally {
+    cache.remove(scratchKey); // also when the package fails to load: no scratch entry is left behind
+  }
   const describeMs = performance.now() - t2;
   meta.modules = options.specifiers.map((specifier, i) => ({ specifier, format: bundle.formats[i] ?? 'cjs', root: shapes[i] ?? { kind: 'object', props: {} } }));
   const dir = cache.write(key, { ...built.files, 'world.wit': wit, 'guest-bundle.js': bundle.code }, meta);
-  cache.remove(`${key}.describe`);
   return { ...pick(meta), dir, cacheHit: false, timings: { bundleMs, componentizeMs, describeMs } };
 }
 
@@ -115,9 +121,4 @@ async function describe(dir: string, options: CompileOptions, policy: PackagePol
   } catch (error) {
     throw new Error(`isolate-deps: "${policy.name}" failed to load inside its component: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Reads a file of a compiled package's cache entry. */
-export function readEntryFile(compiled: CompiledPackage, file: string): Buffer {
-  return readFileSync(path.join(compiled.dir, file));
 }

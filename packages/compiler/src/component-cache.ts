@@ -38,8 +38,15 @@ export class ComponentCache {
       // meta.json last: a staging folder without it was never finished.
       writeFileSync(path.join(staging, 'meta.json'), JSON.stringify(meta, null, 2));
       const target = this.entryDir(key);
-      if (existsSync(target)) rmSync(target, { recursive: true, force: true });
-      renameSync(staging, target);
+      // Content-addressed: an entry another build finished first is identical, and may be being read
+      // right now, so keep it. Only a folder without meta.json (never finished) is replaced.
+      if (this.read(key) === undefined && existsSync(target)) rmSync(target, { recursive: true, force: true });
+      try {
+        renameSync(staging, target);
+      } catch (error) {
+        if (this.read(key) === undefined) throw error;
+        rmSync(staging, { recursive: true, force: true });
+      }
       return target;
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
