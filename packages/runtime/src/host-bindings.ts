@@ -4,7 +4,7 @@ import { detachedBoundaryImports } from './boundary-session.ts';
 import { createEnvProvider } from './env-provider.ts';
 import { createFsProvider } from './fs-provider.ts';
 import { createNetProvider } from './net-provider.ts';
-import { reportViolation } from './violations.ts';
+import { denialReporter } from './violations.ts';
 
 export interface BindingContext {
   packageName: string;
@@ -22,14 +22,8 @@ export interface BindingContext {
  * are present (the component does not import the others); no WASI shim is ever involved.
  */
 export function createHostImports(context: BindingContext): Record<string, Record<string, unknown>> {
-  const { packageName, grant, policyFile } = context;
-  const report = (capability: string, target: string) => {
-    if (!context.inert) reportViolation(packageName, capability, target, policyFile);
-  };
-  const deny = (capability: string, target: string, why = 'not granted'): never => {
-    report(capability, target);
-    throw JSON.stringify({ code: 'ERR_CAPABILITY_DENIED', capability, target, message: why });
-  };
+  const { packageName, grant } = context;
+  const { report, deny } = denialReporter(context);
   const inertGrant: Grant = { ...grant, fs: { read: [], write: [] }, env: [], net: [] };
   const effective = context.inert ? inertGrant : grant;
 

@@ -26,7 +26,8 @@ export function setViolationLogging(enabled: boolean): void {
 }
 
 export function reportViolation(packageName: string, capability: string, target: string, policyFile: string): void {
-  const violation: Violation = { package: packageName, capability, target, time: new Date().toISOString(), stack: new Error().stack };
+  // Capturing a stack is the costly part, and some packages probe the environment on every call.
+  const violation: Violation = { package: packageName, capability, target, time: new Date().toISOString(), stack: handlers.size > 0 ? new Error().stack : undefined };
   if (eventsEnabled) emitEvent({ type: 'denial', package: packageName, capability, target, time: violation.time });
   for (const handler of handlers) {
     try {
@@ -43,4 +44,16 @@ export function reportViolation(packageName: string, capability: string, target:
     if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
     else console.warn(line);
   }
+}
+
+/** Where a package's refusals go: `report` only tells (stderr, handlers), `deny` tells and throws the guest's error payload. */
+export function denialReporter(context: { packageName: string; policyFile: string; inert?: boolean }) {
+  const report = (capability: string, target: string): void => {
+    if (!context.inert) reportViolation(context.packageName, capability, target, context.policyFile);
+  };
+  const deny = (capability: string, target: string, why = 'not granted'): never => {
+    report(capability, target);
+    throw JSON.stringify({ code: 'ERR_CAPABILITY_DENIED', capability, target, message: why });
+  };
+  return { report, deny };
 }

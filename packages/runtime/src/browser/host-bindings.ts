@@ -1,5 +1,5 @@
 import type { BindingContext } from '../host-bindings.ts';
-import { reportViolation } from '../violations.ts';
+import { denialReporter } from '../violations.ts';
 import { createBrowserNetProvider } from './net-provider.ts';
 
 /**
@@ -8,14 +8,8 @@ import { createBrowserNetProvider } from './net-provider.ts';
  * fs grant is refused call by call (the plugin warns at build time) and an env grant sees no variables.
  */
 export function createHostImports(context: BindingContext): Record<string, Record<string, unknown>> {
-  const { packageName, grant, policyFile } = context;
-  const report = (capability: string, target: string) => {
-    if (!context.inert) reportViolation(packageName, capability, target, policyFile);
-  };
-  const deny = (capability: string, target: string, why = 'not granted'): never => {
-    report(capability, target);
-    throw JSON.stringify({ code: 'ERR_CAPABILITY_DENIED', capability, target, message: why });
-  };
+  const { packageName, grant } = context;
+  const { report, deny } = denialReporter(context);
 
   const imports: Record<string, Record<string, unknown>> = {
     'isolate:guest/boundary': { reportDenial: report },
