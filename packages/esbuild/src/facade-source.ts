@@ -5,21 +5,30 @@ import type { ExecutionPolicy } from '@isolate-deps/runtime';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(['default', '__esModule']);
 
-export interface PackageModuleInput {
+/** What generated code knows about one isolated package, whatever the bundler. */
+export interface IsolatedPackageInput {
   name: string;
   version: string;
   grant: Grant;
   /** How instances of this package are run: limits, instance mode, failure handling. */
   execution: ExecutionPolicy;
   policyFileName: string;
-  /** Paths the generated code imports at build time (bundled into the app). */
+  /** jco's bindings (guest.mjs) in the cache entry: generated code imports them. */
   guestBindings: string;
+  modules: ModuleShape[];
+}
+
+/** The runtime manifest fields embedded as JSON in generated code. */
+export function manifestJson(input: IsolatedPackageInput): string {
+  return JSON.stringify({ name: input.name, version: input.version, grant: input.grant, policyFile: input.policyFileName, execution: input.execution });
+}
+
+export interface PackageModuleInput extends IsolatedPackageInput {
   runtime: string;
   /** Relative to the output folder, resolved at run time so the built app can move as a whole. */
   relativeRoot: string;
   relativeComponentDir: string;
   format: 'esm' | 'cjs';
-  modules: ModuleShape[];
   /** Absolute path of the module whose default export receives this package's violations (plugin option onViolation). */
   violationHandler?: string;
 }
@@ -27,13 +36,6 @@ export interface PackageModuleInput {
 /** The module that owns one isolated package in the app: its manifest, and the host value of each root. */
 export function packageModuleSource(input: PackageModuleInput): string {
   const base = input.format === 'esm' ? '__isolateDirname(__isolateFileURLToPath(import.meta.url))' : '__dirname';
-  const manifest = {
-    name: input.name,
-    version: input.version,
-    grant: input.grant,
-    policyFile: input.policyFileName,
-    execution: input.execution,
-  };
   return [
     `import { instantiate } from ${JSON.stringify(input.guestBindings)};`,
     `import { defineIsolatedPackage } from ${JSON.stringify(input.runtime)};`,
@@ -48,7 +50,7 @@ export function packageModuleSource(input: PackageModuleInput): string {
         ]
       : []),
     `export const roots = defineIsolatedPackage({`,
-    `  ...${JSON.stringify(manifest)},`,
+    `  ...${manifestJson(input)},`,
     `  root: __isolateResolve(base, ${JSON.stringify(input.relativeRoot)}),`,
     `  componentDir: __isolateResolve(base, ${JSON.stringify(input.relativeComponentDir)}),`,
     `  instantiate,`,
