@@ -14,6 +14,13 @@ describe('scanFile', () => {
     expect(sightings(`const fs = require('fs');\nfs.promises.writeFile('x');`)).toEqual(['fs.write 2 fs.promises.writeFile']);
   });
 
+  test('a built-in is found however much whitespace sits around require( / from / import, and a quoted name alone is not a load', () => {
+    const pad = ' '.repeat(60);
+    expect(sightings(`const cp = require${pad}(${pad}'child_process');`)).toEqual(['child_process 1 require "child_process"']);
+    expect(sightings(`import { exec } from\n\n${pad}'node:child_process';\nexec(c);`, 'a.mjs').map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['child_process 3']);
+    expect(sightings(`const names = ['child_process', "fs"];\nlog(\`http\`);`)).toEqual([]);
+  });
+
   test('a built-in whose module object escapes counts as every use', () => {
     expect(sightings(`var fs = require('fs');\nmodule.exports = patch(fs);`)).toEqual(['fs.read 2 fs (fs passed on)', 'fs.write 2 fs (fs passed on)']);
   });
