@@ -61,12 +61,15 @@ export const CORPUS: CorpusPackage[] = [
       return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny'), seen, marked.parseInline('**b** _i_')];`,
   },
   {
-    // marked@18 (ESM-only) builds regular expressions with Unicode property escapes from strings at load time;
-    // the guest engine has no Unicode property data, so it cannot load (marked@15 above works).
+    // marked@18 is ESM-only, and its emphasis rules use Unicode property escapes (\p{P}, \p{S}) that the
+    // compiler rewrites into code point ranges: punctuation and symbols next to * and _ exercise them.
     name: 'marked-18',
     specifiers: ['marked-18'],
-    unsupported: 'invalid class property name in regular expression',
-    scenario: `return m('marked-18').marked.parse('# x');`,
+    scenario: `const { marked, Marked, lexer } = m('marked-18');
+      const src = '# Title\\n\\n* one\\n* **two**\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n\\n«*quoted*» and ¡**bold**! x_y_z *€*\\n';
+      const seen = [];
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
+      return [marked.parse(src), lexer('hi *there*, «_you_»').map((t) => t.type), custom.parse('# x\\n\\n*¿y?*'), seen, marked.parseInline('**b** _i_ ~~s~~')];`,
   },
   {
     name: 'markdown-it',

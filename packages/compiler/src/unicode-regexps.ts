@@ -1,8 +1,9 @@
 import { runInNewContext } from 'node:vm';
 import rewritePattern from 'regexpu-core';
 
-// esbuild prints lowered regular expression literals exactly like this.
-const LOWERED_REGEXP = /new RegExp\("((?:[^"\\\n]|\\.)*)", ?"([dgimsuvy]*)"\)/g;
+// esbuild prints lowered regular expression literals exactly like this: the pattern as a double-quoted
+// string, or as a template literal (without substitutions) when it contains both kinds of quote.
+const LOWERED_REGEXP = /new RegExp\(("(?:[^"\\\n]|\\.)*"|`(?:[^`\\$]|\\[^]|\$(?!\{))*`), ?"([dgimsuvy]*)"\)/g;
 
 /**
  * The guest engine (StarlingMonkey) is built without Unicode property data: /\p{L}/u is a SyntaxError
@@ -13,8 +14,8 @@ const LOWERED_REGEXP = /new RegExp\("((?:[^"\\\n]|\\.)*)", ?"([dgimsuvy]*)"\)/g;
 export function rewriteUnicodePropertyEscapes(code: string): string {
   return code.replace(LOWERED_REGEXP, (whole, literal: string, flags: string) => {
     if (!literal.includes('\\\\p{') && !literal.includes('\\\\P{')) return whole;
-    // The match is one double-quoted string literal, so evaluating it only unescapes it.
-    const pattern = runInNewContext(`"${literal}"`) as string;
+    // The match is one string literal without substitutions, so evaluating it only unescapes it.
+    const pattern = runInNewContext(literal) as string;
     const rewritten = (rewritePattern as (p: string, f: string, o: object) => string)(pattern, flags, { unicodePropertyEscapes: 'transform' });
     return `new RegExp(${JSON.stringify(rewritten)}, ${JSON.stringify(flags)})`;
   });
