@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
@@ -45,13 +48,15 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
 
   const result = await build({
     stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: 'isolate-deps-guest-entry.js', loader: 'js' },
+    // Metafile paths are relative to this: the entry is found by its name below, whatever the process's cwd.
+    absWorkingDir: options.resolveDir,
     bundle: true,
     write: false,
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
     // The engine lacks Unicode property data: such literals become RegExp calls, rewritten below.
-    supported: { 'regexp-unicode-property-escapes': false, 'regexp-sticky-and-unicode-flags': false },
+    supported: { 'regexp-unicode-property-escapes': false, 'regexp-sticky-and-unicode-flags': false, 'regexp-set-notation': false },
     mainFields: ['main', 'module'],
     conditions: ['node', 'require', 'default'],
     define: { global: 'globalThis' },
@@ -98,6 +103,10 @@ function guestResolver(options: GuestBundleOptions): Plugin {
         else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';
         return { path: name, namespace: 'isolate-deps-builtin', pluginData: capability };
       });
+      build.onLoad({ filter: /\.(?:m?js|cjs)$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        return text.includes('import.meta') ? { contents: withImportMeta(text, args.path, options), loader: 'js' } : undefined;
+      });
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-builtin' }, (args) => ({
         contents: deniedBuiltinSource(args.path, args.pluginData as string),
         loader: 'js',
@@ -105,4 +114,19 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       }));
     },
   };
+}
+
+const IMPORT_META = /(?<![\w$.])import\.meta(?![\w$])/g;
+
+/**
+ * The whole guest is one module, and reading `import.meta` inside the engine traps. Each file's own
+ * `import.meta` becomes a plain object with its url, filename and dirname under the guest's virtual
+ * working directory (so fs grants apply to them as to any guest path, and the cache key does not
+ * depend on where the app lives).
+ */
+function withImportMeta(text: string, file: string, options: GuestBundleOptions): string {
+  const relative = path.relative(options.resolveDir, file).split(path.sep).join('/');
+  const filename = path.posix.join(options.cwd, relative);
+  const meta = JSON.stringify({ url: pathToFileURL(filename).href, filename, dirname: path.posix.dirname(filename) });
+  return text.replace(IMPORT_META, `(${meta})`);
 }

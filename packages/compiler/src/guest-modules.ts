@@ -46,6 +46,12 @@ export const IMPLEMENTED_BUILTINS: Record<string, string> = {
 /** Built-ins a WebAssembly guest can never have: each export throws a capability error. */
 export const ALWAYS_DENIED_BUILTINS = ['child_process', 'worker_threads', 'vm', 'net', 'dgram', 'cluster', 'inspector', 'v8', 'module', 'tls', 'http2', 'repl'];
 
+/** Denied built-ins of which a few harmless exports work, served by a guest module (by name → module and exports). */
+export const PARTLY_IMPLEMENTED_BUILTINS: Record<string, { module: string; exports: string[] }> = {
+  // createRequire(import.meta.url) at load time is common (yargs); what it returns refuses every load.
+  module: { module: 'node/module', exports: ['createRequire'] },
+};
+
 const hostRequire = createRequire(import.meta.url);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -63,12 +69,18 @@ export function builtinExportNames(name: string): string[] {
 export function deniedBuiltinSource(name: string, capability: string): string {
   const denial = JSON.stringify(guestModule('denial'));
   const refuse = capability === 'unsupported' ? 'unavailableFunction' : 'deniedFunction';
-  const lines = builtinExportNames(name).map(
-    (key) => `export const ${key} = ${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.${key}`)});`,
-  );
+  const partly = PARTLY_IMPLEMENTED_BUILTINS[name];
+  const working = new Set(partly?.exports);
+  const lines = builtinExportNames(name)
+    .filter((key) => !working.has(key))
+    .map((key) => `export const ${key} = ${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.${key}`)});`);
+  const refusal = `${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.`)} + key)`;
   return [
     `import { ${refuse} } from ${denial};`,
+    ...(partly ? [`import * as working from ${JSON.stringify(guestModule(partly.module))};`, `export * from ${JSON.stringify(guestModule(partly.module))};`] : []),
     ...lines,
-    `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? ${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.`)} + key) : undefined });`,
+    partly
+      ? `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? (Object.hasOwn(working, key) ? working[key] : ${refusal}) : undefined });`
+      : `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? ${refusal} : undefined });`,
   ].join('\n');
 }

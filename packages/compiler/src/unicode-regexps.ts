@@ -13,10 +13,13 @@ const LOWERED_REGEXP = /new RegExp\(("(?:[^"\\\n]|\\.)*"|`(?:[^`\\$]|\\[^]|\$(?!
  */
 export function rewriteUnicodePropertyEscapes(code: string): string {
   return code.replace(LOWERED_REGEXP, (whole, literal: string, flags: string) => {
-    if (!literal.includes('\\\\p{') && !literal.includes('\\\\P{')) return whole;
+    const sets = flags.includes('v');
+    if (!sets && !literal.includes('\\\\p{') && !literal.includes('\\\\P{')) return whole;
     // The match is one string literal without substitutions, so evaluating it only unescapes it.
     const pattern = runInNewContext(literal) as string;
-    const rewritten = (rewritePattern as (p: string, f: string, o: object) => string)(pattern, flags, { unicodePropertyEscapes: 'transform' });
-    return `new RegExp(${JSON.stringify(rewritten)}, ${JSON.stringify(flags)})`;
+    // A `v` (unicodeSets) pattern may use properties of strings (\p{RGI_Emoji}) and set operations: both
+    // become plain alternatives and classes, valid under `u`.
+    const rewritten = (rewritePattern as (p: string, f: string, o: object) => string)(pattern, flags, { unicodePropertyEscapes: 'transform', unicodeSetsFlag: 'transform' });
+    return `new RegExp(${JSON.stringify(rewritten)}, ${JSON.stringify(sets ? flags.replace('v', 'u') : flags)})`;
   });
 }
