@@ -22,7 +22,7 @@ interface Suite {
   passes: { native: number; isolated: number };
   /** A documented limit that ends the isolated run early: the error code it ends with. */
   stopsWith?: string;
-  /** Tests that fail isolated only, by full title (as the TAP reporter prints it). The isolated run fails exactly these. */
+  /** Tests that fail isolated only, by full title as the TAP reporter prints it (mocha's drops `#`). The isolated run fails exactly these. */
   isolatedFailures?: Record<string, KnownFailure>;
 }
 
