@@ -73,7 +73,15 @@ export function isDataObject(value: object): boolean {
   if (Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || isDictionaryPrototype(proto)) return true;
-  return value instanceof Date || value instanceof RegExp || value instanceof Map || value instanceof Set || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+  return value instanceof Date || value instanceof RegExp || value instanceof Map || value instanceof Set || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value) || boxedPrimitive(value) !== undefined;
+}
+
+/** The primitive inside a String, Number or Boolean object (`Object('+1')`), read without the object's own methods. */
+function boxedPrimitive(value: object): string | number | boolean | undefined {
+  if (value instanceof String) return String.prototype.valueOf.call(value);
+  if (value instanceof Number) return Number.prototype.valueOf.call(value);
+  if (value instanceof Boolean) return Boolean.prototype.valueOf.call(value);
+  return undefined;
 }
 
 export function encode(value: unknown, handles?: Handles): string {
@@ -177,6 +185,9 @@ class Encoder {
       return { [TAG]: 'date', v: Number.isNaN(time) ? null : time };
     }
     if (object instanceof RegExp) return { [TAG]: 're', src: object.source, flags: object.flags, last: object.lastIndex };
+    // Copied as its own fields it would arrive as {0: '+', 1: '1'}, whose String() is "[object Object]".
+    const boxed = boxedPrimitive(object);
+    if (boxed !== undefined) return { [TAG]: 'box', v: this.value(boxed) };
     if (object instanceof Map) return { [TAG]: 'map', v: [...object].map(([k, v]) => [this.value(k), this.value(v)]) };
     if (object instanceof Set) return { [TAG]: 'set', v: [...object].map((v) => this.value(v)) };
     if (object instanceof ArrayBuffer) return { [TAG]: 'ab', v: bytesToBase64(new Uint8Array(object)) };
@@ -322,6 +333,13 @@ class Decoder {
       }
       case 're':
         return this.regexp(record);
+      case 'box': {
+        const inner = this.value(record.v, depth + 1);
+        if (typeof inner !== 'string' && typeof inner !== 'number' && typeof inner !== 'boolean') throw new BoundaryDecodeError('bad boxed primitive');
+        const boxed: unknown = Object(inner);
+        this.nodes.push(boxed);
+        return boxed;
+      }
       case 'map': {
         const map = new Map<unknown, unknown>();
         this.nodes.push(map);
