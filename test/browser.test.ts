@@ -132,7 +132,8 @@ function expectRenderedAndUntouched(evidence: PageEvidence): void {
 describe('vite plugin in a real browser (examples/vite-app)', () => {
   let browser: Browser;
   const compiled: CompiledPackage[] = [];
-  const plugin = () => isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c) });
+  // As in the example's vite.config.js: the page lists refusals through the plugin's onViolation module.
+  const plugin = () => isolateDeps({ cacheDir: CACHE_DIR, onViolation: './src/show-violation.js', onCompiled: (c) => compiled.push(c) });
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });

@@ -1,20 +1,9 @@
-import { onViolation } from 'isolate-deps/browser';
 import { marked } from 'marked';
 import { latestQuote, requestQuote } from 'price-feed';
 import { parse as parseYaml } from 'yaml';
 import { attackLog, shortenAddress } from 'wallet-format';
 
-// Each refused attempt once (yaml, for one, probes two environment variables on every parse).
-const violations = document.querySelector('#violations');
-const shown = new Set();
-onViolation(({ package: pkg, capability, target }) => {
-  const line = `${pkg}: ${capability} ${target}`;
-  if (shown.has(line)) return;
-  shown.add(line);
-  const item = document.createElement('li');
-  item.textContent = line;
-  violations.append(item);
-});
+// Refused attempts are listed by src/show-violation.js, the plugin's onViolation module (vite.config.js).
 
 const source = `---
 title: Invoice 42

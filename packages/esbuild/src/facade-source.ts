@@ -33,6 +33,16 @@ export interface PackageModuleInput extends IsolatedPackageInput {
   violationHandler?: string;
 }
 
+/** Lines that hand one package's violations to the plugin option's handler module (none without one). */
+export function violationHandlerSource(handler: string | undefined, runtime: string, packageName: string): string[] {
+  if (handler === undefined) return [];
+  return [
+    `import __isolateViolationHandler from ${JSON.stringify(handler)};`,
+    `import { onViolation as __isolateOnViolation } from ${JSON.stringify(runtime)};`,
+    `__isolateOnViolation((violation) => violation.package === ${JSON.stringify(packageName)} && __isolateViolationHandler(violation));`,
+  ];
+}
+
 /** The module that owns one isolated package in the app: its manifest, and the host value of each root. */
 export function packageModuleSource(input: PackageModuleInput): string {
   const base = input.format === 'esm' ? '__isolateDirname(__isolateFileURLToPath(import.meta.url))' : '__dirname';
@@ -42,13 +52,7 @@ export function packageModuleSource(input: PackageModuleInput): string {
     `import { dirname as __isolateDirname, resolve as __isolateResolve } from 'node:path';`,
     input.format === 'esm' ? `import { fileURLToPath as __isolateFileURLToPath } from 'node:url';` : '',
     `const base = ${base};`,
-    ...(input.violationHandler
-      ? [
-          `import __isolateViolationHandler from ${JSON.stringify(input.violationHandler)};`,
-          `import { onViolation as __isolateOnViolation } from ${JSON.stringify(input.runtime)};`,
-          `__isolateOnViolation((violation) => violation.package === ${JSON.stringify(input.name)} && __isolateViolationHandler(violation));`,
-        ]
-      : []),
+    ...violationHandlerSource(input.violationHandler, input.runtime, input.name),
     `export const roots = defineIsolatedPackage({`,
     `  ...${manifestJson(input)},`,
     `  root: __isolateResolve(base, ${JSON.stringify(input.relativeRoot)}),`,

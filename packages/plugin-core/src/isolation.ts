@@ -10,8 +10,8 @@ export interface IsolationOptions {
   /** Called with each package compiled (cache hit or not): for build logs and tests. */
   onCompiled?: (compiled: CompiledPackage) => void;
   /**
-   * A module (path relative to the build's working directory) whose default export is called with every
-   * violation of every isolated package, at run time in the built app.
+   * A module (path relative to the build's working directory; vite: to its root) whose default export is
+   * called with every violation of every isolated package, at run time in the built app or page.
    */
   onViolation?: string;
 }

@@ -1,9 +1,11 @@
-import { manifestJson, type IsolatedPackageInput } from '@isolate-deps/esbuild/facade-source';
+import { manifestJson, violationHandlerSource, type IsolatedPackageInput } from '@isolate-deps/esbuild/facade-source';
 
 export interface BrowserPackageModuleInput extends IsolatedPackageInput {
   /** Absolute paths: the bundler serves (dev) or emits (build) them. */
   browserRuntime: string;
   coreFiles: Record<string, string>;
+  /** Absolute path of the module whose default export receives this package's violations (plugin option onViolation). */
+  violationHandler?: string | undefined;
 }
 
 /**
@@ -15,6 +17,7 @@ export function browserPackageModuleSource(input: BrowserPackageModuleInput): st
   return [
     `import { instantiate } from ${JSON.stringify(input.guestBindings)};`,
     `import { loadIsolatedPackage } from ${JSON.stringify(input.browserRuntime)};`,
+    ...violationHandlerSource(input.violationHandler, input.browserRuntime, input.name),
     ...files.map(([, file], i) => `import core${i} from ${JSON.stringify(`${file}?url`)};`),
     `export const roots = await loadIsolatedPackage({`,
     `  ...${manifestJson(input)},`,

@@ -26,11 +26,13 @@ const USE_COMPONENTS = '"use components";';
  */
 export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugin {
   let isolation: Isolation | undefined;
+  let root = process.cwd();
   return {
     name: 'isolate-deps',
     enforce: 'pre',
     config(config) {
-      isolation = createIsolation(options, path.resolve(config.root ?? process.cwd()));
+      root = path.resolve(config.root ?? process.cwd());
+      isolation = createIsolation(options, root);
       if (!isolation) return undefined;
       // Pre-bundling would load the runtime twice (onViolation would miss the generated code's reports)
       // and would bundle the isolated packages natively for nothing.
@@ -79,6 +81,7 @@ export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugi
           browserRuntime: BROWSER_RUNTIME,
           coreFiles: Object.fromEntries(pkg.coreFiles.map((file) => [file, path.join(pkg.dir, file)])),
           modules: pkg.modules,
+          violationHandler: options.onViolation === undefined ? undefined : path.resolve(root, options.onViolation),
         });
       }
       return undefined;
