@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import isolateDeps from 'isolate-deps/esbuild';
+import { measureEngineFloor } from './engine-floor.mjs';
 
 const repo = new URL('..', import.meta.url).pathname;
 const work = path.join(repo, 'test/.work/bench-boundary');
@@ -99,6 +100,7 @@ console.log(JSON.stringify({ ping: xs[xs.length >> 1], perInstanceMb: (after - b
 const floorFile = path.join(work, 'floor.mjs');
 writeFileSync(floorFile, floorScript);
 const floor = runJson(['--expose-gc', floorFile]);
+const engine = await measureEngineFloor();
 
 const us = (x) => `${x.toFixed(1)} µs`;
 const ms = (x) => `${(x / 1000).toFixed(1)} ms`;
@@ -107,6 +109,8 @@ const rows = [
   ['trivial string→string call (`upper("abc")`), isolated, median of 20,000', us(measured.trivialIsolated)],
   ['same call, native', us(measured.trivialNative)],
   ['boundary floor: a call the guest answers at once (no JS work), median of 20,000', us(floor.ping)],
+  [`componentize-js ${engine.version} alone (a bare component, no isolate-deps code): empty export \`nop()\``, us(engine.nop)],
+  [`componentize-js ${engine.version} alone: \`echo(s: string) -> string\` with "abc"`, us(engine.echo)],
   [`marked.parse, ${(measured.bytes.markdown / 1000).toFixed(0)} KB document: isolated / native`, `${ms(measured.marked.isolated)} / ${ms(measured.marked.native)} = ${ratio(measured.marked)}`],
   [`yaml.parse, ${(measured.bytes.yaml / 1000).toFixed(0)} KB: isolated / native`, `${ms(measured.yaml.isolated)} / ${ms(measured.yaml.native)} = ${ratio(measured.yaml)}`],
   ['semver.sort of 10,000 versions: isolated / native', `${ms(measured.semver.isolated)} / ${ms(measured.semver.native)} = ${ratio(measured.semver)}`],
