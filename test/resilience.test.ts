@@ -45,6 +45,12 @@ describe('instance modes', () => {
     expect(results.map((r) => r.value)).toEqual([1, 1, 1, 1]);
   });
 
+  it('"per-call" reuses memories but no state: module state, allocations and a memory bomb all end with their call', async () => {
+    const app = await appWith('per-call-memory', { instance: 'per-call', limits: { memoryMb: 64 } });
+    const results = await run(app, [['counter'], ['allocate', 1], ['allocate', 1], ['counter'], ['allocate', 200], ['counter'], ['allocate', 2], ['counter']]);
+    expect(results.map((r) => r.value ?? r.code)).toEqual([1, 1, 1, 1, 'ERR_ISOLATE_MEMORY_LIMIT', 1, 2, 1]);
+  });
+
   it('"pool" spreads calls over poolSize instances', async () => {
     const app = await appWith('pool', { instance: 'pool', poolSize: 2 });
     const results = await run(app, [['counter'], ['counter'], ['counter'], ['counter'], ['counter']]);

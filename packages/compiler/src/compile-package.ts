@@ -10,6 +10,7 @@ import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
 import { ComponentCache } from './component-cache.ts';
 import { buildComponent } from './componentize.ts';
 import { bundleGuest } from './guest-bundle.ts';
+import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';
 import { GUEST_CWD } from '@isolate-deps/runtime';
 
@@ -74,7 +75,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     onViolation: policy.onViolation,
   });
   const bundleMs = performance.now() - started;
-  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, protocol: PROTOCOL_VERSION };
+  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };
   // The bundle text covers the package, its dependencies, the guest environment and the grant's module choices.
   const key = createHash('sha256').update(JSON.stringify({ tools, wit, specifiers: options.specifiers, formats: bundle.formats, code: bundle.code })).digest('hex').slice(0, 32);
   const cache = new ComponentCache(options.cacheDir);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { componentize } from '@bytecodealliance/componentize-js';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { patchBindings } from './jco-bindings.ts';
 
 export interface BuiltComponent {
   /** Transpiled files: guest.js (jco instantiate() bindings) and its core wasm modules. */
@@ -36,7 +37,8 @@ export async function buildComponent(guestCode: string, wit: string): Promise<Bu
     const renamed: Record<string, Uint8Array> = {};
     for (const [name, bytes] of Object.entries(files)) {
       if (name.endsWith('.d.ts')) continue;
-      renamed[name === 'guest.js' ? 'guest.mjs' : name] = bytes;
+      if (name === 'guest.js') renamed['guest.mjs'] = new TextEncoder().encode(patchBindings(new TextDecoder().decode(bytes)));
+      else renamed[name] = bytes;
     }
     return { files: renamed, imports, componentBytes: component.byteLength };
   } finally {

@@ -88,9 +88,12 @@ export class BoundarySession implements Handles {
   /** The instance is gone: its handles can no longer be used, pending promises fail. */
   dispose(reason: string): void {
     this.disposed = true;
-    const error = new IsolateHandleExpiredError(this.owner?.packageName ?? '?', reason);
-    for (const { reject } of this.promises.values()) reject(error);
-    this.promises.clear();
+    // Only built when a promise needs it: a per-call instance is disposed after every call.
+    if (this.promises.size > 0) {
+      const error = new IsolateHandleExpiredError(this.owner?.packageName ?? '?', reason);
+      for (const { reject } of this.promises.values()) reject(error);
+      this.promises.clear();
+    }
     this.callbacks.clear();
   }
 

@@ -1,9 +1,11 @@
 import { attachSession, BoundarySession, withBoundarySession } from './boundary-session.ts';
-import { coreModule } from './core-modules.ts';
+import { coreModule, memoryRecycler } from './core-modules.ts';
 import { emitEvent, eventsEnabled } from './events.ts';
 import { createHostImports } from './host-bindings.ts';
 import type { Slot } from './instance-pool.ts';
-import type { PackageManifest } from './isolated-package.ts';
+import type { GuestExports, PackageManifest } from './isolated-package.ts';
+import type { MemoryRecycler } from './memory-recycler.ts';
+import { MEMORY_IMPORT } from './memory-snapshot.ts';
 
 type Imports = Record<string, Record<string, unknown>>;
 
@@ -43,6 +45,8 @@ function safeUrl(request: string): string {
 /** An instance in this thread: the fast path, used when the package has no time limit. */
 export function createThreadSlot(id: number, manifest: PackageManifest, inert: boolean): Slot {
   const memoryMb = manifest.execution?.limits.memoryMb;
+  // A per-call instance runs once: it takes a recycled memory instead of faulting in a new one.
+  const recycle = manifest.execution?.instance === 'per-call';
   const session = new BoundarySession();
   const imports = observeCapabilities(
     withBoundarySession(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert }), session),
@@ -50,15 +54,32 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
     id,
   );
   const memories: WebAssembly.Memory[] = [];
-  const guest = attachSession(manifest.instantiate(
-    (file) => coreModule(manifest.componentDir, file, memoryMb),
+  const borrowed: [MemoryRecycler, WebAssembly.Memory][] = [];
+  let disposed = false;
+  const exports = manifest.instantiate(
+    (file) => coreModule(manifest.componentDir, file, memoryMb, recycle),
     imports,
     (module, importObject) => {
-      const instance = new WebAssembly.Instance(module, importObject);
+      const recycler = memoryRecycler(module);
+      const memory = recycler?.take();
+      const instance = new WebAssembly.Instance(module, memory ? { ...importObject, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } } : importObject);
+      if (recycler && memory) borrowed.push([recycler, memory]);
       for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
       return instance;
     },
-  ), session);
+  );
+  // Once disposed, the instance must never run again: its memory may already serve another instance.
+  const refuse = () => new Error(`isolate-deps: an instance of "${manifest.name}" was used after it was disposed`);
+  const guest = attachSession<GuestExports>({
+    call: (target, args) => {
+      if (disposed) throw refuse();
+      return exports.call(target, args);
+    },
+    describe: () => {
+      if (disposed) throw refuse();
+      return exports.describe();
+    },
+  }, session);
   if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'create', time: new Date().toISOString() });
   return {
     id,
@@ -66,7 +87,10 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
     busy: false,
     memoryBytes: () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0),
     dispose(reason) {
+      if (disposed) return;
+      disposed = true;
       session.dispose(reason);
+      for (const [recycler, memory] of borrowed.splice(0)) recycler.recycle(memory);
       if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
     },
   };
