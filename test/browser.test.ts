@@ -10,7 +10,7 @@ import { CACHE_DIR, REPO } from './support/app.ts';
 import { launchChromium, serveStatic } from './support/browser.ts';
 
 // The published plugin (dist), as users get it; its type declarations are not emitted yet.
-type IsolateDepsVite = (options: { policy?: string; cacheDir?: string; onCompiled?: (compiled: CompiledPackage) => void }) => Plugin;
+type IsolateDepsVite = (options: { policy?: string; cacheDir?: string; onViolation?: string; onCompiled?: (compiled: CompiledPackage) => void }) => Plugin;
 const { default: isolateDeps } = (await import('isolate-deps/vite' as string)) as { default: IsolateDepsVite };
 
 const APP = path.join(REPO, 'examples/vite-app');
