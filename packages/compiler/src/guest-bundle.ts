@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
+import { withImportMeta } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
 import { grantedInterfaces, type HostInterface } from './world.ts';
 
@@ -105,7 +104,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       });
       build.onLoad({ filter: /\.(?:m?js|cjs)$/ }, async (args) => {
         const text = await readFile(args.path, 'utf8');
-        return text.includes('import.meta') ? { contents: withImportMeta(text, args.path, options), loader: 'js' } : undefined;
+        return text.includes('import.meta') ? { contents: withImportMeta(text, args.path, options.resolveDir, options.cwd), loader: 'js' } : undefined;
       });
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-builtin' }, (args) => ({
         contents: deniedBuiltinSource(args.path, args.pluginData as string),
@@ -116,17 +115,3 @@ function guestResolver(options: GuestBundleOptions): Plugin {
   };
 }
 
-const IMPORT_META = /(?<![\w$.])import\.meta(?![\w$])/g;
-
-/**
- * The whole guest is one module, and reading `import.meta` inside the engine traps. Each file's own
- * `import.meta` becomes a plain object with its url, filename and dirname under the guest's virtual
- * working directory (so fs grants apply to them as to any guest path, and the cache key does not
- * depend on where the app lives).
- */
-function withImportMeta(text: string, file: string, options: GuestBundleOptions): string {
-  const relative = path.relative(options.resolveDir, file).split(path.sep).join('/');
-  const filename = path.posix.join(options.cwd, relative);
-  const meta = JSON.stringify({ url: pathToFileURL(filename).href, filename, dirname: path.posix.dirname(filename) });
-  return text.replace(IMPORT_META, `(${meta})`);
-}
