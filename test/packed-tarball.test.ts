@@ -16,7 +16,13 @@ describe('the packed isolate-deps tarball', () => {
     project = mkdtempSync(path.join(tmpdir(), 'isolate-npm-project-'));
     writeFileSync(
       path.join(project, 'package.json'),
-      JSON.stringify({ name: 'npm-project', private: true, type: 'module', dependencies: { yaml: '2.9.1' }, devDependencies: { esbuild: '^0.28.0', 'isolate-deps': `file:${tarball}` } }),
+      JSON.stringify({
+        name: 'npm-project',
+        private: true,
+        type: 'module',
+        dependencies: { yaml: '2.9.1' },
+        devDependencies: { esbuild: '^0.28.0', vite: '8.3.8', '@types/node': '^20.17.0', 'isolate-deps': `file:${tarball}` },
+      }),
     );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'pipe', timeout: 600_000 });
   }, 900_000);
@@ -28,7 +34,7 @@ describe('the packed isolate-deps tarball', () => {
 
   it('builds and runs an app with an isolated package from a fresh cache', () => {
     writeFileSync(path.join(project, 'isolate-deps.policy.json'), JSON.stringify({ $schema: './node_modules/isolate-deps/policy.schema.json', packages: { yaml: { isolate: true } } }));
-    mkdirSync(path.join(project, 'src'));
+    mkdirSync(path.join(project, 'src'), { recursive: true });
     writeFileSync(path.join(project, 'src/app.js'), `import { parse } from 'yaml';\nconsole.log(JSON.stringify(parse('from: tarball\\nlist: [1, 2]')));\n`);
     writeFileSync(
       path.join(project, 'build.mjs'),
@@ -42,4 +48,57 @@ describe('the packed isolate-deps tarball', () => {
     expect(run.stderr).toBe('isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; further env denials for it are not repeated)\n');
     expect(JSON.parse(run.stdout)).toEqual({ from: 'tarball', list: [1, 2] });
   });
+
+  // The repo's tsc, run on the project: it sees only the installed package's dist/types and esbuild's and vite's own types.
+  it.each([
+    { moduleResolution: 'node16', module: 'node16' },
+    { moduleResolution: 'bundler', module: 'preserve' },
+  ])('type-checks a TypeScript user of every entry point (moduleResolution $moduleResolution)', ({ moduleResolution, module }) => {
+    mkdirSync(path.join(project, 'src'), { recursive: true });
+    writeFileSync(path.join(project, 'src/uses-types.ts'), TYPED_USER);
+    const tsconfig = `tsconfig.${moduleResolution}.json`;
+    writeFileSync(
+      path.join(project, tsconfig),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module, moduleResolution, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['src/uses-types.ts'] }),
+    );
+    const checked = spawnSync('node', [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.status).toBe(0);
+  });
 });
+
+/** Typed options, the runtime API and the error classes; the @ts-expect-error lines fail the check if the types were `any`. */
+const TYPED_USER = `import { build } from 'esbuild';
+import { defineConfig } from 'vite';
+import isolateDeps, { type IsolateDepsOptions } from 'isolate-deps/esbuild';
+import isolateDepsVite from 'isolate-deps/vite';
+import { CapabilityDeniedError, IsolateTimeoutError, onEvent, onViolation, type IsolateEvent, type Violation } from 'isolate-deps/runtime';
+import { onViolation as onPageViolation } from 'isolate-deps/browser';
+import { loadPolicy, PolicyError, type IsolationOptions, type Policy } from 'isolate-deps';
+
+const options: IsolateDepsOptions = { policy: 'isolate-deps.policy.json', cacheDir: '.cache', onViolation: './src/report.js', onCompiled: (compiled) => console.log(compiled.name, compiled.cacheHit) };
+await build({ entryPoints: ['src/app.js'], bundle: true, plugins: [isolateDeps(options)] });
+export default defineConfig({ plugins: [isolateDepsVite({ cacheDir: '.cache' } satisfies IsolationOptions)] });
+
+// @ts-expect-error cacheDir is a path
+isolateDeps({ cacheDir: 42 });
+// @ts-expect-error no such option
+isolateDepsVite({ polcy: 'isolate-deps.policy.json' });
+
+const unsubscribe: () => void = onEvent((event: IsolateEvent) => {
+  if (event.type === 'call') console.log(event.package, event.durationUs.toFixed(1));
+  // @ts-expect-error a denial event has no duration
+  else if (event.type === 'denial') console.log(event.durationUs);
+});
+unsubscribe();
+onViolation((violation: Violation) => console.log(violation.package, violation.capability, violation.target));
+onPageViolation((violation) => console.log(violation.capability));
+
+try {
+  const policy: Policy = loadPolicy('isolate-deps.policy.json');
+  console.log(Object.keys(policy.packages));
+} catch (error) {
+  if (error instanceof PolicyError) console.log(error.code satisfies 'ERR_POLICY_INVALID', error.jsonPath, error.expected);
+  else if (error instanceof CapabilityDeniedError || error instanceof IsolateTimeoutError) console.log(error.code.startsWith('ERR_'));
+}
+`;

@@ -2,6 +2,7 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
+import { buildDeclarations } from './declarations.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const packages = new URL('../', import.meta.url).pathname;
@@ -85,6 +86,9 @@ await build({
   external: ['isolate:guest/*', 'isolate-deps:guest-config'],
   logLevel: 'warning',
 });
+
+// The types of every entry a user imports (package.json "exports"), self-contained.
+await buildDeclarations({ ...entryPoints, browser: `${packages}runtime/src/browser/index.ts` }, 'dist/types');
 
 copyFileSync(new URL('../../policies/policy.schema.json', import.meta.url), 'policy.schema.json');
 console.log(`isolate-deps ${pkg.version}: built dist/ (${hasCli ? 'with' : 'without'} the CLI)`);
