@@ -109,8 +109,11 @@ const rows = [
   ['trivial string→string call (`upper("abc")`), isolated, median of 20,000', us(measured.trivialIsolated)],
   ['same call, native', us(measured.trivialNative)],
   ['boundary floor: a call the guest answers at once (no JS work), median of 20,000', us(floor.ping)],
-  [`componentize-js ${engine.version} alone (a bare component, no isolate-deps code): empty export \`nop()\``, us(engine.nop)],
-  [`componentize-js ${engine.version} alone: \`echo(s: string) -> string\` with "abc"`, us(engine.echo)],
+  [`componentize-js ${engine.componentizeJs.version} alone (a bare component, no isolate-deps code): empty export \`nop()\` / \`echo(s: string) -> string\``, `${us(engine.componentizeJs.nop)} / ${us(engine.componentizeJs.echo)}`],
+  [
+    `componentize-qjs ${engine.componentizeQjs.version} alone (the same bare component on QuickJS; Node 20 needs V8's extended-const flag): \`nop()\` / \`echo()\``,
+    engine.componentizeQjs.error ? `could not run: ${engine.componentizeQjs.error}` : `${us(engine.componentizeQjs.nop)} / ${us(engine.componentizeQjs.echo)}`,
+  ],
   [`marked.parse, ${(measured.bytes.markdown / 1000).toFixed(0)} KB document: isolated / native`, `${ms(measured.marked.isolated)} / ${ms(measured.marked.native)} = ${ratio(measured.marked)}`],
   [`yaml.parse, ${(measured.bytes.yaml / 1000).toFixed(0)} KB: isolated / native`, `${ms(measured.yaml.isolated)} / ${ms(measured.yaml.native)} = ${ratio(measured.yaml)}`],
   ['semver.sort of 10,000 versions: isolated / native', `${ms(measured.semver.isolated)} / ${ms(measured.semver.native)} = ${ratio(measured.semver)}`],
