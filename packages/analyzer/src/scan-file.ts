@@ -78,6 +78,9 @@ export function scanFile(filename: string, text: string): FileScan {
   return scan;
 }
 
+const FROM_OR_IMPORT = /(?<![\w$])(?:from|import)$/;
+const REQUIRE_OR_IMPORT = /(?<![\w$])(?:require|import)$/;
+
 /** The CANDIDATE matches, keeping a quoted built-in name only where require/from/import loads it. */
 function* candidates(text: string): Generator<RegExpExecArray> {
   for (const match of text.matchAll(CANDIDATE)) {
@@ -88,10 +91,10 @@ function* candidates(text: string): Generator<RegExpExecArray> {
     }
     // Any amount of whitespace may sit around the parenthesis: walk back over it to the keyword.
     let end = skipSpaceBack(text, match.index);
-    let keyword = /(?<![\w$])(?:from|import)$/;
+    let keyword = FROM_OR_IMPORT;
     if (text[end - 1] === '(') {
       end = skipSpaceBack(text, end - 1);
-      keyword = /(?<![\w$])(?:require|import)$/;
+      keyword = REQUIRE_OR_IMPORT;
     }
     if (keyword.test(text.slice(Math.max(0, end - 8), end))) yield match;
   }

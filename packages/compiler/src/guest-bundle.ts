@@ -114,4 +114,3 @@ function guestResolver(options: GuestBundleOptions): Plugin {
     },
   };
 }
-

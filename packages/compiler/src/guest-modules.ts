@@ -70,17 +70,16 @@ export function deniedBuiltinSource(name: string, capability: string): string {
   const denial = JSON.stringify(guestModule('denial'));
   const refuse = capability === 'unsupported' ? 'unavailableFunction' : 'deniedFunction';
   const partly = PARTLY_IMPLEMENTED_BUILTINS[name];
-  const working = new Set(partly?.exports);
+  const implemented = new Set(partly?.exports);
   const lines = builtinExportNames(name)
-    .filter((key) => !working.has(key))
+    .filter((key) => !implemented.has(key))
     .map((key) => `export const ${key} = ${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.${key}`)});`);
-  const refusal = `${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.`)} + key)`;
+  let member = `${refuse}(${JSON.stringify(capability)}, ${JSON.stringify(`${name}.`)} + key)`;
+  if (partly) member = `(Object.hasOwn(working, key) ? working[key] : ${member})`;
   return [
     `import { ${refuse} } from ${denial};`,
     ...(partly ? [`import * as working from ${JSON.stringify(guestModule(partly.module))};`, `export * from ${JSON.stringify(guestModule(partly.module))};`] : []),
     ...lines,
-    partly
-      ? `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? (Object.hasOwn(working, key) ? working[key] : ${refusal}) : undefined });`
-      : `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? ${refusal} : undefined });`,
+    `export default new Proxy({}, { get: (_, key) => typeof key === 'string' ? ${member} : undefined });`,
   ].join('\n');
 }

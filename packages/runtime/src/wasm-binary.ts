@@ -7,19 +7,15 @@ export const SECTION = { import: 2, memory: 5, data: 11, dataCount: 12 } as cons
 
 /** An unsigned LEB128 number at `offset`, and the offset after it. */
 export function readU32(bytes: Uint8Array, offset: number): [value: number, next: number] {
-  let result = 0;
-  let shift = 0;
-  for (let i = offset; ; i++) {
-    const byte = bytes[i];
-    if (byte === undefined) throw new WasmFormatError('truncated wasm module');
-    result |= (byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return [result >>> 0, i + 1];
-    shift += 7;
-  }
+  return readLeb128(bytes, offset, false);
 }
 
 /** A signed LEB128 32-bit number at `offset`, and the offset after it. */
 export function readS32(bytes: Uint8Array, offset: number): [value: number, next: number] {
+  return readLeb128(bytes, offset, true);
+}
+
+function readLeb128(bytes: Uint8Array, offset: number, signed: boolean): [value: number, next: number] {
   let result = 0;
   let shift = 0;
   for (let i = offset; ; i++) {
@@ -27,7 +23,10 @@ export function readS32(bytes: Uint8Array, offset: number): [value: number, next
     if (byte === undefined) throw new WasmFormatError('truncated wasm module');
     result |= (byte & 0x7f) << shift;
     shift += 7;
-    if ((byte & 0x80) === 0) return [shift < 32 && (byte & 0x40) !== 0 ? result | (~0 << shift) : result, i + 1];
+    if ((byte & 0x80) !== 0) continue;
+    // A signed number's last byte carries its sign in bit 6: extend it over the bits not read.
+    if (signed) return [shift < 32 && (byte & 0x40) !== 0 ? result | (~0 << shift) : result, i + 1];
+    return [result >>> 0, i + 1];
   }
 }
 

@@ -4,12 +4,12 @@
  * through it is refused and reported, since a component cannot load code from the host's disk. The other
  * exports of node:module stay refused (see PARTLY_IMPLEMENTED_BUILTINS in the compiler).
  */
-import { deniedFunction } from '../denial.ts';
+import { denial, deniedFunction } from '../denial.ts';
 
 export function createRequire(filename: string | URL): NodeJS.Require {
   const refused = deniedFunction('module', `require (from ${String(filename)})`);
   const require = function require(id: string): never {
-    return deniedFunction('module', `require("${id}")`)();
+    throw denial('module', `require("${id}")`);
   } as unknown as NodeJS.Require;
   Object.assign(require, { resolve: refused, cache: Object.create(null), main: undefined, extensions: Object.create(null) });
   return require;
