@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
-    // Components are built once per run and shared through the build cache (see test/setup/global.ts).
+    // Every component the suite needs is built once, up front, into the shared cache (test/setup/prebuild.ts).
+    globalSetup: ['test/setup/prebuild.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

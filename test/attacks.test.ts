@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { buildApp, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
@@ -116,7 +117,7 @@ describe('the attack corpus, each under its honest twin’s policy', () => {
   const violationsOf = (pkg: string) => violations.filter((v) => v.package === pkg);
   const capabilitiesOf = (pkg: string) => [...new Set(violationsOf(pkg).map((v) => v.capability))].sort();
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     [exfil, lookalike, rpc, api] = await Promise.all([startRecordingServer(), startRecordingServer(), startRecordingServer((req) => ({ status: 200, body: `rpc ok ${req.url}` })), startRecordingServer((req) => ({ status: 200, body: `api ok ${req.url}` }))]);
     home = mkdtempSync(path.join(tmpdir(), 'isolate-attack-home-'));
     mkdirSync(path.join(home, '.ssh'));

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { build, createServer, type InlineConfig, type Plugin, type ViteDevServer } from 'vite';
 import type { CompiledPackage } from 'isolate-deps';
 import { CACHE_DIR, REPO } from './support/app.ts';
@@ -134,7 +135,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
   // As in the example's vite.config.js: the page lists refusals through the plugin's onViolation module.
   const plugin = () => isolateDeps({ cacheDir: CACHE_DIR, onViolation: './src/show-violation.js', onCompiled: (c) => compiled.push(c) });
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     mkdirSync(RESULTS, { recursive: true });
     browser = await launchChromium();
   });

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { buildApp, runAppAsync, type BuiltApp } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
@@ -23,7 +24,7 @@ describe('a hijacked dependency with nothing granted', () => {
   let exfil: RecordingServer;
   let home: string;
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     exfil = await startRecordingServer();
     home = plantHome();
     app = await buildApp('attack-evil-telemetry', {
@@ -91,7 +92,7 @@ describe('granted capabilities, enforced on the host per path, name and host', (
   let api: RecordingServer;
   let other: RecordingServer;
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     other = await startRecordingServer();
     api = await startRecordingServer((req) =>
       req.url === '/redirect' ? { status: 302, headers: { location: `http://localhost:${other.port}/stolen` } } : { status: 200, body: `hello from ${req.url}` },

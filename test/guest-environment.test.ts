@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { buildApp, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
@@ -32,7 +33,7 @@ describe('the guest environment: Node built-ins inside a component', () => {
   let other: RecordingServer;
   let run: RunResult;
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     api = await startRecordingServer((req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `hello from ${req.url}` }));
     other = await startRecordingServer();
     app = await buildApp('guest-environment', {

@@ -2,14 +2,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { REPO } from './support/app.ts';
 
 // The published package, installed by npm into a project outside the workspace, with no workspace links.
 describe('the packed isolate-deps tarball', () => {
   let project: string;
 
-  beforeAll(() => {
+  setUpOrFail(() => {
     const packDir = mkdtempSync(path.join(tmpdir(), 'isolate-pack-'));
     execFileSync('npx', ['-y', 'pnpm@10.34.0', 'pack', '--pack-destination', packDir], { cwd: path.join(REPO, 'packages/isolate-deps'), stdio: 'pipe' });
     const tarball = path.join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);

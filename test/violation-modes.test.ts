@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { buildApp, runAppAsync } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
@@ -44,7 +45,7 @@ describe('"onViolation": "terminate"', () => {
 
 describe('"onViolation": "log"', () => {
   let api: RecordingServer;
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     api = await startRecordingServer();
   });
   afterAll(() => api.close());

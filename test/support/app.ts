@@ -44,6 +44,11 @@ export async function buildApp(name: string, options: { policy: unknown; source:
     tsconfigRaw: {},
     plugins: [isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c), ...options.plugin })],
   });
+  // Under `vitest run`, test/setup/prebuild.ts has compiled every component the suite needs, once, up front.
+  const compiledHere = compiled.filter((c) => !c.cacheHit).map((c) => c.name);
+  if (process.env.ISOLATE_DEPS_TEST_PREBUILT && !options.plugin?.cacheDir && compiledHere.length > 0) {
+    throw new Error(`buildApp("${name}") had to compile ${compiledHere.join(', ')}: add the policy entry to test/setup/prebuild.ts so it is built once, before the tests`);
+  }
   return { dir, outfile, compiled };
 }
 
