@@ -95,6 +95,34 @@ describe('policy validation', () => {
     expect(error.expected).toBe('valid JSON');
   });
 
+  it('points invalid JSON at its line:column, with a code frame', () => {
+    const error = errorOf('{\n  "packages": {\n    "yaml": { "isolate": true, }\n  }\n}\n');
+    expect(error.location).toEqual({ line: 3, column: 31, lineText: '    "yaml": { "isolate": true, }' });
+    expect(error.message).toBe(`${FILE}:3:32: $: expected valid JSON, got invalid JSON (property name expected)`);
+    expect(error.codeFrame).toBe('3 |     "yaml": { "isolate": true, }\n                                   ^');
+  });
+
+  it('points a schema error at the offending key or value, by line:column', () => {
+    const text = '{\n  "packages": {\n    "yaml": {\n      "isolate": "yes"\n    }\n  }\n}\n';
+    const error = errorOf(text);
+    expect(error.jsonPath).toBe('$.packages.yaml.isolate');
+    expect(error.location).toMatchObject({ line: 4, column: 6 });
+    expect(error.message).toBe(`${FILE}:4:7: $.packages.yaml.isolate: expected boolean, got string "yes"`);
+    // A check after the schema (here: the semver range in a key) is located the same way.
+    expect(errorOf('{\n  "packages": {\n    "yaml@>>2": { "isolate": true }\n  }\n}').location).toMatchObject({ line: 3, column: 4 });
+  });
+
+  it('suggests the known key for a misspelled one: "pacakges" → did you mean "packages"?', () => {
+    const top = errorOf('{ "pacakges": {} }');
+    expect(top.jsonPath).toBe('$.pacakges');
+    expect(top.hint).toBe('did you mean "packages"?');
+    expect(top.location).toMatchObject({ line: 1, column: 2 });
+    expect(errorOf({ packages: { yaml: { isolate: true, alow: {} } } }).hint).toBe('did you mean "allow"?');
+    expect(errorOf({ packages: { yaml: { allow: { envv: [] } } } }).hint).toBe('did you mean "env"?');
+    // Nothing close: no guess.
+    expect(errorOf({ packages: { yaml: { allow: { shell: true } } } }).hint).toBeUndefined();
+  });
+
   it('names the file when it does not exist', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'policy-'));
     expect(() => loadPolicy(path.join(dir, 'missing.json'))).toThrow(/missing\.json: \$: expected a readable policy file, got no such file/);

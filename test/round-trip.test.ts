@@ -109,9 +109,10 @@ describe('isolated real npm packages behave as before', () => {
     );
   });
 
-  it('reports a policy error with the file and JSON path at build time', async () => {
+  it('reports a policy error with the file, line:column and JSON path at build time', async () => {
+    // The policy is written with two-space indentation: "isolate" is on line 4, column 6 (esbuild counts columns from 0).
     await expect(buildApp('bad-policy', { policy: { packages: { yaml: { isolate: 'yes' } } }, source: `import 'yaml';` })).rejects.toThrow(
-      /isolate-deps\.policy\.json: \$\.packages\.yaml\.isolate: expected boolean, got string "yes"/,
+      /isolate-deps\.policy\.json:4:6: ERROR: \[plugin: isolate-deps\] \$\.packages\.yaml\.isolate: expected boolean, got string "yes"/,
     );
   });
 });

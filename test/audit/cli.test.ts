@@ -64,7 +64,8 @@ describe('audit exit codes', () => {
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('nope.json') });
     const policy = writePolicy(root, { packages: { ms: { reviewd: ['net'] } } });
     const unknownKey = await run('audit', '--root', root);
-    expect(unknownKey).toMatchObject({ code: 2, stderr: expect.stringContaining(`${policy}: $.packages.ms.reviewd: expected one of the known keys`) });
+    expect(unknownKey).toMatchObject({ code: 2, stderr: expect.stringContaining(`${policy}:4:7: $.packages.ms.reviewd: expected one of the known keys`) });
+    expect(unknownKey.stderr).toContain('got unknown key "reviewd" (did you mean "reviewed"?)\n4 |       "reviewd": [\n          ^\n');
     writePolicy(root, { packages: { ms: { reviewed: ['telepathy'] } } });
     expect((await run('audit', '--root', root)).stderr).toContain('$.packages.ms.reviewed[0]');
     writePolicy(root, '{ "packages": ');

@@ -62,7 +62,7 @@ export async function main(argv: string[], out: Output = processOutput()): Promi
       return 2;
     }
     if (error instanceof PolicyError) {
-      out.error(`isolate-deps ${name}: invalid policy: ${error.message}\n`);
+      out.error(`isolate-deps ${name}: invalid policy: ${error.message}\n${error.codeFrame ? `${error.codeFrame}\n` : ''}`);
       return 2;
     }
     throw error;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type Plugin, type PluginBuild } from 'esbuild';
 import type { CompiledPackage } from '@isolate-deps/compiler';
-import { createIsolation, packageNameOf, policyFileOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
+import { createIsolation, packageNameOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
 import { executionPolicyOf } from '@isolate-deps/runtime';
 import { facadeSource, packageModuleSource } from './facade-source.ts';
@@ -31,8 +31,10 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
       try {
         isolation = createIsolation(options, workingDir);
       } catch (error) {
-        const text = error instanceof PolicyError ? error.message : String(error);
-        build.onStart(() => ({ errors: [{ text, location: { file: policyFileOf(options, workingDir) } }] }));
+        if (!(error instanceof PolicyError)) throw error;
+        // esbuild prints file:line:column and its own code frame from the location.
+        const text = `${error.jsonPath}: expected ${error.expected}, got ${error.got}${error.hint ? ` (${error.hint})` : ''}`;
+        build.onStart(() => ({ errors: [{ text, location: { file: error.file, ...error.location } }] }));
         return;
       }
       if (!isolation) return;

@@ -1,4 +1,11 @@
-/** A problem in a policy file: which file, where in it (JSON path), what was expected and what was found. */
+/** Where in the policy file a problem is: `line` counts from 1, `column` from 0 (esbuild's convention). */
+export interface PolicyLocation {
+  line: number;
+  column: number;
+  lineText: string;
+}
+
+/** A problem in a policy file: which file, where in it (line:column and JSON path), what was expected and what was found. */
 export class PolicyError extends Error {
   readonly code = 'ERR_POLICY_INVALID';
   constructor(
@@ -7,9 +14,19 @@ export class PolicyError extends Error {
     readonly expected: string,
     readonly got: string,
     readonly hint?: string,
+    readonly location?: PolicyLocation,
   ) {
-    super(`${file}: ${jsonPath}: expected ${expected}, got ${got}${hint ? ` (${hint})` : ''}`);
+    const at = location ? `${file}:${location.line}:${location.column + 1}` : file;
+    super(`${at}: ${jsonPath}: expected ${expected}, got ${got}${hint ? ` (${hint})` : ''}`);
     this.name = 'PolicyError';
+  }
+
+  /** The offending line with a caret under the column, for terminals (empty without a location). */
+  get codeFrame(): string {
+    if (!this.location) return '';
+    const { line, column, lineText } = this.location;
+    const gutter = `${line} | `;
+    return `${gutter}${lineText}\n${' '.repeat(gutter.length + column)}^`;
   }
 }
 

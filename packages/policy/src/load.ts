@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PolicyError } from './errors.ts';
 import { parsePackageKey } from './key.ts';
 import { validateAgainstSchema } from './schema.ts';
+import { PolicySource, pathSegments } from './source-location.ts';
 import type { Grant, PackagePolicy, Policy, ViolationMode } from './types.ts';
 
 export const DEFAULT_POLICY_FILE = 'isolate-deps.policy.json';
@@ -22,12 +23,25 @@ export function loadPolicy(file: string): Policy {
 
 /** Validates policy JSON text; `file` names it in errors and sets the root for relative paths. */
 export function parsePolicy(text: string, file: string): Policy {
+  const source = new PolicySource(text);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(file, '$', 'valid JSON', (error as Error).message);
+    const syntax = source.syntaxError();
+    const got = syntax ? `invalid JSON (${syntax.reason.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase()})` : (error as Error).message;
+    throw new PolicyError(file, '$', 'valid JSON', got, undefined, syntax?.location);
   }
+  try {
+    return toPolicy(json, file);
+  } catch (error) {
+    // Every check below names a JSON path; the file's text turns it into line:column.
+    if (!(error instanceof PolicyError) || error.location) throw error;
+    throw new PolicyError(error.file, error.jsonPath, error.expected, error.got, error.hint, source.locate(pathSegments(error.jsonPath)));
+  }
+}
+
+function toPolicy(json: unknown, file: string): Policy {
   validateAgainstSchema(json, file);
   const raw = json as { onViolation?: ViolationMode; packages: Record<string, Record<string, unknown>> };
   const onViolation = raw.onViolation ?? 'throw';

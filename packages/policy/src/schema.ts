@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
 import schema from '../../../policies/policy.schema.json' with { type: 'json' };
 import { PolicyError, describeValue } from './errors.ts';
 
@@ -22,10 +23,16 @@ function toPolicyError(error: ErrorObject, json: unknown, file: string): PolicyE
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const known = Object.keys(schemaNode.properties ?? {});
-      return new PolicyError(file, jsonPath([...segments, key]), `one of the known keys ${known.map((k) => `"${k}"`).join(', ')}`, `unknown key "${key}"`);
+      return new PolicyError(file, jsonPath([...segments, key]), `one of the known keys ${known.map((k) => `"${k}"`).join(', ')}`, `unknown key "${key}"`, didYouMean(key, known));
     }
-    case 'required':
-      return new PolicyError(file, jsonPath([...segments, String(error.params.missingProperty)]), `a "${error.params.missingProperty}" key`, 'nothing');
+    case 'required': {
+      const missing = String(error.params.missingProperty);
+      // A required key that is missing is most often a misspelled one: name that key instead.
+      const known = Object.keys(schemaNode.properties ?? {});
+      const misspelled = Object.keys((value ?? {}) as object).find((key) => !known.includes(key) && didYouMean(key, [missing]));
+      if (misspelled) return new PolicyError(file, jsonPath([...segments, misspelled]), `one of the known keys ${known.map((k) => `"${k}"`).join(', ')}`, `unknown key "${misspelled}"`, didYouMean(misspelled, [missing]));
+      return new PolicyError(file, jsonPath([...segments, missing]), `a "${missing}" key`, 'nothing');
+    }
     case 'type':
       return new PolicyError(file, at, String(error.params.type), describeValue(value));
     case 'enum':
@@ -52,4 +59,11 @@ function lookup(json: unknown, segments: string[]): unknown {
   let node: unknown = json;
   for (const s of segments) node = (node as Record<string, unknown> | undefined)?.[s];
   return node;
+}
+
+/** `did you mean "packages"?` for a key within a few typos of a known one. */
+export function didYouMean(word: string, candidates: string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
 }
