@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,12 @@ describe('the packed isolate-deps tarball', () => {
     );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'pipe', timeout: 600_000 });
   }, 900_000);
+
+  it('ships the README and the LICENSE', () => {
+    const installed = path.join(project, 'node_modules/isolate-deps');
+    expect(readFileSync(path.join(installed, 'README.md'), 'utf8')).toBe(readFileSync(path.join(REPO, 'README.md'), 'utf8'));
+    expect(readFileSync(path.join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
 
   it('has no workspace links in its manifest', () => {
     const manifest = execFileSync('node', ['-p', "JSON.stringify(require('isolate-deps/package.json'))"], { cwd: project, encoding: 'utf8' });

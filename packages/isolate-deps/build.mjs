@@ -91,4 +91,7 @@ await build({
 await buildDeclarations({ ...entryPoints, browser: `${packages}runtime/src/browser/index.ts` }, 'dist/types');
 
 copyFileSync(new URL('../../policies/policy.schema.json', import.meta.url), 'policy.schema.json');
+// What npm shows and what a user's node_modules keeps: the project's README and LICENSE.
+copyFileSync(new URL('../../README.md', import.meta.url), 'README.md');
+copyFileSync(new URL('../../LICENSE', import.meta.url), 'LICENSE');
 console.log(`isolate-deps ${pkg.version}: built dist/ (${hasCli ? 'with' : 'without'} the CLI)`);
