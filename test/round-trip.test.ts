@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,10 +103,29 @@ describe('isolated real npm packages behave as before', () => {
     expect(runApp(warm).result).toEqual({ a: 1 });
   });
 
-  it('refuses to bundle a package whose installed version is outside the policy range', async () => {
-    await expect(buildApp('version-mismatch', { policy: { packages: { 'yaml@^1': { isolate: true } } }, source: `import { parse } from 'yaml'; parse('a: 1');` })).rejects.toThrow(
-      /yaml@2\.9\.1 is installed, but isolate-deps\.policy\.json isolates it only as "yaml@\^1"; refusing to bundle it unisolated/,
-    );
+  it('refuses to bundle a package whose installed version is outside the policy range, with no stack of ours', async () => {
+    const failure = await buildApp('version-mismatch', { policy: { packages: { 'yaml@^1': { isolate: true } } }, source: `import { parse } from 'yaml'; parse('a: 1');` }).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/yaml@2\.9\.1 is installed, but isolate-deps\.policy\.json isolates it only as "yaml@\^1"; refusing to bundle it unisolated/);
+    // esbuild prints the message once, not the plugin's own source lines and stack frames.
+    expect(message.trim().split('\n')).toHaveLength(2);
+    expect(message).not.toMatch(/packages\/|isolation\.ts|\bat /);
+  });
+
+  it('removes the component folders of an earlier build when the grant changes, and keeps the rest', async () => {
+    const source = `import { parse } from 'yaml'; import { marked } from 'marked'; console.log(JSON.stringify(parse('a: 1')));`;
+    const first = await buildApp('stale-output', { policy: POLICY, source });
+    const folders = () => readdirSync(path.join(first.dir, 'dist/isolate-deps')).sort();
+    const before = folders();
+    expect(before.map((f) => f.split('@')[0])).toEqual(['marked', 'yaml']);
+    const regranted = { packages: { ...POLICY.packages, yaml: { isolate: true, allow: { env: ['A'] } } } };
+    const second = await buildApp('stale-output', { policy: regranted, source, keepOutput: true });
+    const after = folders();
+    expect(after).toHaveLength(2);
+    expect(after).toContain(before.find((f) => f.startsWith('marked@'))); // unchanged: kept
+    expect(after).not.toContain(before.find((f) => f.startsWith('yaml@'))); // the old grant's component: gone
+    expect(runApp(second).result).toEqual({ a: 1 });
   });
 
   it('reports a policy error with the file, line:column and JSON path at build time', async () => {

@@ -54,6 +54,7 @@ export const GROUPS: Group[] = [
       'attack-colors': none,
       'capability-probe': { isolate: true, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: ['127.0.0.1:1'] } },
       'guest-environment-probe': { isolate: true, allow: { random: false } },
+      yaml: { isolate: true, allow: { env: ['A'] } }, // round-trip: a changed grant replaces the output's component folder
       minimist: none,
       qs: none,
       papaparse: none,

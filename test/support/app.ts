@@ -18,9 +18,13 @@ export interface BuiltApp {
 }
 
 /** Writes a tiny app (policy + source) under test/.work/<name> and bundles it with the plugin. */
-export async function buildApp(name: string, options: { policy: unknown; source: string; format?: Format; files?: Record<string, string>; plugin?: Record<string, unknown> }): Promise<BuiltApp> {
+export async function buildApp(
+  name: string,
+  options: { policy: unknown; source: string; format?: Format; files?: Record<string, string>; plugin?: Record<string, unknown>; keepOutput?: boolean },
+): Promise<BuiltApp> {
   const dir = path.join(WORK, name);
-  rmSync(dir, { recursive: true, force: true });
+  // keepOutput: rebuild over the previous build's output, as a user's next build does.
+  if (!options.keepOutput) rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify(options.policy, null, 2));
   writeFileSync(path.join(dir, 'src/app.js'), options.source);

@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild, type Plugin, type PluginBuild } from 'esbuild';
+import { build as esbuild, type OnLoadResult, type Plugin, type PluginBuild } from 'esbuild';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { createIsolation, packageNameOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
@@ -52,16 +52,16 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
         return { path: args.path, namespace: NAMESPACE, pluginData: packageNameOf(args.path) };
       });
 
-      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, async (args) => {
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, asBuildError(async (args) => {
         const result = await isolation.compile(packageNameOf(args.path));
         const index = isolation.moduleIndex(result, args.path);
         const module = result.modules[index];
         if (!module) return { errors: [{ text: `isolate-deps: "${args.path}" was not found when the app was scanned; rebuild` }] };
         return { contents: facadeSource(`${PACKAGE_NAMESPACE}:${result.name}`, index, module), loader: 'js', resolveDir: policy.root };
-      });
+      }));
 
       build.onResolve({ filter: /^isolate-deps-package:/ }, (args) => ({ path: args.path.slice(PACKAGE_NAMESPACE.length + 1), namespace: PACKAGE_NAMESPACE }));
-      build.onLoad({ filter: /.*/, namespace: PACKAGE_NAMESPACE }, async (args) => {
+      build.onLoad({ filter: /.*/, namespace: PACKAGE_NAMESPACE }, asBuildError(async (args) => {
         const result = await isolation.compile(args.path);
         const entry = isolation.entryFor(result);
         return {
@@ -83,12 +83,14 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
           loader: 'js',
           resolveDir: result.dir,
         };
-      });
+      }));
 
       build.onEnd(async (result) => {
         if (result.errors.length > 0 || build.initialOptions.write === false) return;
+        const current = new Set<string>();
         for (const pending of isolation.compiled()) {
           const pkg = await pending;
+          current.add(path.basename(componentFolder(pkg)));
           const folder = path.join(outDir, componentFolder(pkg));
           mkdirSync(folder, { recursive: true });
           for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(folder, file));
@@ -98,9 +100,38 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
             copyFileSync(WORKER_ENTRY, path.join(outDir, 'isolate-deps', 'runtime-worker.mjs'));
           }
         }
+        removeStaleComponents(path.join(outDir, 'isolate-deps'), current);
       });
     },
   };
+}
+
+/**
+ * A failure to isolate a package is the user's to fix (a version outside the policy's range, a package that
+ * cannot load in its component): esbuild shows the message alone, not our stack; the error stays in `detail`.
+ */
+function asBuildError<A>(load: (args: A) => Promise<OnLoadResult>): (args: A) => Promise<OnLoadResult> {
+  return async (args) => {
+    try {
+      return await load(args);
+    } catch (error) {
+      return { errors: [{ text: error instanceof Error ? error.message : String(error), detail: error }] };
+    }
+  };
+}
+
+/**
+ * Removes the folders earlier builds wrote for the packages this build isolates (another version or grant),
+ * so the output does not grow with every change. Other packages' folders may belong to another build that
+ * shares the output folder, and stay.
+ */
+function removeStaleComponents(folder: string, current: Set<string>): void {
+  if (!existsSync(folder)) return;
+  const packages = new Set([...current].map((name) => name.slice(0, name.lastIndexOf('@'))));
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const pkg = entry.name.slice(0, entry.name.lastIndexOf('@'));
+    if (entry.isDirectory() && !current.has(entry.name) && packages.has(pkg)) rmSync(path.join(folder, entry.name), { recursive: true, force: true });
+  }
 }
 
 /** Where a package's core wasm files go, relative to the output folder. */
