@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type OnLoadResult, type Plugin, type PluginBuild } from 'esbuild';
 import type { CompiledPackage } from '@isolate-deps/compiler';
-import { createIsolation, packageNameOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
+import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
 import { executionPolicyOf } from '@isolate-deps/runtime';
 import { facadeSource, packageModuleSource } from './facade-source.ts';
@@ -27,6 +27,8 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
     name: 'isolate-deps',
     setup(build) {
       const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
+      const warnings = policyWarnings(options, workingDir).map((text) => ({ text }));
+      if (warnings.length > 0) build.onStart(() => ({ warnings }));
       let isolation: Isolation | undefined;
       try {
         isolation = createIsolation(options, workingDir);

@@ -1,1 +1,2 @@
 export { createIsolation, packageNameOf, policyFileOf, type Isolation, type IsolationOptions, type IsolationTarget } from './isolation.ts';
+export { policyWarnings } from './policy-warnings.ts';

@@ -2,5 +2,5 @@ export { PolicyError } from './errors.ts';
 export { parsePackageKey, type PackageKey } from './key.ts';
 export { DEFAULT_POLICY_FILE, loadPolicy, parsePolicy } from './load.ts';
 export { entriesFor, findPackagePolicy } from './match.ts';
-export { jsonPath } from './schema.ts';
+export { didYouMean, jsonPath } from './schema.ts';
 export type { Grant, InstanceMode, PackagePolicy, Policy, ViolationMode } from './types.ts';

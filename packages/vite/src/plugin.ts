@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { facadeSource } from '@isolate-deps/esbuild/facade-source';
-import { createIsolation, packageNameOf, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
+import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { executionPolicyOf, type ExecutionPolicy } from '@isolate-deps/runtime';
 import { browserPackageModuleSource } from './browser-package-source.ts';
 
@@ -39,6 +39,7 @@ export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugi
       return { optimizeDeps: { exclude: ['isolate-deps', ...isolation.names] } };
     },
     configResolved(config) {
+      for (const warning of policyWarnings(options, root)) config.logger.warn(warning);
       if (isolation && !config.server.fs.allow.some((dir) => isolation!.cacheDir.startsWith(dir))) config.server.fs.allow.push(isolation.cacheDir);
     },
     resolveId(id, importer, resolveOptions) {
