@@ -15,17 +15,20 @@ interface Seen {
   method: string;
   url: string;
   host: string | undefined;
+  authorization: string | undefined;
   body: string;
 }
 
-/** Records every request it parses, with the Host header it received; answers 200. */
+/** Records every request it parses, with its Host and Authorization headers; answers 200, or redirects /go?to=<url>. */
 async function startHostRecorder(): Promise<{ url: string; port: number; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const server: Server = createHttpServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host, body });
+      seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host, authorization: req.headers.authorization, body });
+      const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+      if (req.url?.startsWith('/go?') && to) return void res.writeHead(302, { location: to }).end();
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`ok ${req.url}`);
     });
@@ -90,6 +93,9 @@ const HOSTILE_APP = `${APP_PRELUDE}
   run('byName', () => abuse.raw('http://localhost:' + config.port + '/by-name', 'GET', []));
   run('httpByName', () => abuse.startHttp('httpByName', 'http://localhost:' + config.port + '/h-by-name', {}));
   run('byIp', () => abuse.raw(api + '/by-ip', 'GET', []));
+  const token = [['Authorization', 'Bearer CANARY-NET-TOKEN']];
+  run('redirectOut', () => abuse.raw(api + '/go?to=' + encodeURIComponent(config.other + '/landed'), 'GET', token));
+  run('redirectSame', () => abuse.raw(api + '/go?to=' + encodeURIComponent(api + '/same-landed'), 'GET', token));
   setTimeout(() => {
     out.http = abuse.httpResults();
     // A server that never answers: the request fails in the guest, and the host goes on.
@@ -101,21 +107,23 @@ const HOSTILE_APP = `${APP_PRELUDE}
 
 describe('the net channel under hostile guest input', () => {
   let api: Awaited<ReturnType<typeof startHostRecorder>>;
+  let other: Awaited<ReturnType<typeof startHostRecorder>>;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let run: RunResult;
   let out: Record<string, any>;
 
   beforeAll(async () => {
-    [api, silent] = await Promise.all([startHostRecorder(), startSilentServer()]);
+    [api, other, silent] = await Promise.all([startHostRecorder(), startHostRecorder(), startSilentServer()]);
     const app = await buildApp('net-guard-hostile', {
-      policy: { packages: { 'attack-net-abuse': { isolate: true, allow: { net: [`127.0.0.1:${api.port}`, `127.0.0.1:${silent.port}`, `localhost:${api.port}`] } } } },
+      policy: { packages: { 'attack-net-abuse': { isolate: true, allow: { net: [`127.0.0.1:${api.port}`, `127.0.0.1:${other.port}`, `127.0.0.1:${silent.port}`, `localhost:${api.port}`] } } } },
       source: HOSTILE_APP,
     });
-    run = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, port: api.port, silentPort: silent.port })]);
+    run = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, other: other.url, port: api.port, silentPort: silent.port })]);
     out = run.result ?? {};
   });
   afterAll(async () => {
     await api?.close();
+    await other?.close();
     await silent?.close();
   });
 
@@ -175,6 +183,13 @@ describe('the net channel under hostile guest input', () => {
     expect(out.byIp).toEqual({ ok: true, status: 200, body: 'ok /by-ip' });
   });
 
+  it('sends the guest’s credentials only to the origin it named: a redirect to another granted origin drops them', () => {
+    expect(out.redirectOut).toEqual({ ok: true, status: 200, body: 'ok /landed' });
+    expect(other.seen.find((s) => s.url === '/landed')).toMatchObject({ host: `127.0.0.1:${other.port}`, authorization: undefined });
+    expect(out.redirectSame).toEqual({ ok: true, status: 200, body: 'ok /same-landed' });
+    expect(api.seen.find((s) => s.url === '/same-landed')?.authorization).toBe('Bearer CANARY-NET-TOKEN');
+  });
+
   it('fails a request to a server that never answers with ETIMEDOUT in the guest, and the host goes on', () => {
     expect(out.silent).toMatchObject({ ok: false, code: 'ETIMEDOUT' });
   });
@@ -229,6 +244,18 @@ describe('what a guest can make the host hold through net is bounded', () => {
     expect(result.status, result.stderr).toBe(0);
     const { before, after, statuses } = result.result;
     expect(statuses).toEqual({ 200: 30, ERR_ISOLATE_MEMORY_LIMIT: 30 });
+    expect(after.threads - before.threads).toBeLessThan(5);
+  });
+
+  it('per-call instances in worker threads (limits.timeoutMs) take their net helper with them', async () => {
+    const app = await buildApp('net-guard-per-call-worker', {
+      policy: { packages: { 'attack-net-abuse': { isolate: true, instance: 'per-call', limits: { timeoutMs: 20_000 }, allow: grant() } } },
+      source: BOUNDED_APP,
+    });
+    const result = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, calls: 30 })]);
+    expect(result.status, result.stderr).toBe(0);
+    const { before, after, statuses } = result.result;
+    expect(statuses).toEqual({ 200: 30 });
     expect(after.threads - before.threads).toBeLessThan(5);
   });
 });

@@ -48,25 +48,24 @@ class NetHelper {
   private call(message: Record<string, unknown>, deadline: number, target: string): Reply {
     const thread = (this.thread ??= this.start());
     const id = this.nextId++;
-    Atomics.store(thread.flag, 0, 0);
+    // The helper bumps the counter after each reply: waiting on the value seen before posting cannot miss one.
+    let seen = Atomics.load(thread.flag, 0);
     // The helper gives up a little before the deadline, so that it usually answers and can be kept.
     thread.port.postMessage({ ...message, id, timeoutMs: Math.max(1, deadline - Date.now() - HELPER_MARGIN_MS) });
     for (;;) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || Atomics.wait(thread.flag, 0, 0, remaining) === 'timed-out') {
+      if (remaining <= 0 || Atomics.wait(thread.flag, 0, seen, remaining) === 'timed-out') {
         // Whatever the helper is stuck on (a silent server, a slow resolver), it is not this thread's problem.
         this.stop();
         throw guestError('ETIMEDOUT', `isolate-deps: the request to ${target} timed out (the package's net time limit)`);
       }
-      const received = receiveMessageOnPort(thread.port)?.message as Reply | undefined;
-      if (!received) {
-        // Woken without a reply: the helper died (its 'exit' cannot run while this thread waits).
-        this.stop();
-        throw guestError('ECONNRESET', `isolate-deps: the request to ${target} failed: the net helper stopped`);
+      seen = Atomics.load(thread.flag, 0);
+      for (let received = receiveMessageOnPort(thread.port); received; received = receiveMessageOnPort(thread.port)) {
+        const reply = received.message as Reply;
+        if (reply.id !== id) continue; // a late answer to a call that already ended
+        if (reply.error) throw guestError(reply.error.code, reply.error.message);
+        return reply;
       }
-      if (received.id !== id) continue; // a late answer to a call that already ended
-      if (received.error) throw guestError(received.error.code, received.error.message);
-      return received;
     }
   }
 
@@ -115,7 +114,7 @@ function reply(id, message) {
   if (id !== current) return;
   current = 0;
   port.postMessage({ ...message, id });
-  Atomics.store(flag, 0, 1);
+  Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
 const failure = (e, fallback) => ({ error: { code: (e && e.code) || fallback, message: (e && e.message) || String(e) } });
