@@ -11,6 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, runAppAsync, type RunResult } from './support/app.ts';
 
+/** Larger than the 32 MB memory limit of the package that asks for it. */
+const BIG_BODY_BYTES = 40 * 1024 * 1024;
+
 interface Seen {
   method: string;
   url: string;
@@ -29,6 +32,7 @@ async function startHostRecorder(): Promise<{ url: string; port: number; seen: S
       seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host, authorization: req.headers.authorization, body });
       const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
       if (req.url?.startsWith('/go?') && to) return void res.writeHead(302, { location: to }).end();
+      if (req.url === '/big') return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(BIG_BODY_BYTES, 120));
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`ok ${req.url}`);
     });
@@ -209,6 +213,7 @@ const BOUNDED_APP = `${APP_PRELUDE}
     if (config.trap) { try { abuse.allocate(64); } catch (e) { statuses[e.code ?? e.name] = (statuses[e.code ?? e.name] ?? 0) + 1; } }
   }
   out.statuses = statuses;
+  if (config.big) run('big', () => { const r = abuse.raw(config.big, 'GET', []); return r.ok ? { ok: true, length: r.body.length } : r; });
   out.before = before;
   out.after = { threads: threads(), rss: process.memoryUsage().rss };
   console.log(JSON.stringify(out));
@@ -235,16 +240,18 @@ describe('what a guest can make the host hold through net is bounded', () => {
     expect(after.rss - before.rss).toBeLessThan(512 * 1024 * 1024);
   });
 
-  it('instances that trap after a request leave threads bounded', async () => {
+  it('instances that trap after a request leave threads bounded, and a response larger than limits.memoryMb is refused', async () => {
     const app = await buildApp('net-guard-traps', {
       policy: { packages: { 'attack-net-abuse': { isolate: true, limits: { memoryMb: 32 }, circuitBreaker: { failures: 1000 }, allow: grant() } } },
       source: BOUNDED_APP,
     });
-    const result = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, calls: 30, trap: true })]);
+    const result = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, calls: 30, trap: true, big: `${api.url}/big` })]);
     expect(result.status, result.stderr).toBe(0);
-    const { before, after, statuses } = result.result;
+    const { before, after, statuses, big } = result.result;
     expect(statuses).toEqual({ 200: 30, ERR_ISOLATE_MEMORY_LIMIT: 30 });
     expect(after.threads - before.threads).toBeLessThan(5);
+    // The host stops reading a response the package could not hold anyway (limits.memoryMb).
+    expect(big).toMatchObject({ ok: false, code: 'ERR_ISOLATE_NET_RESPONSE_TOO_LARGE' });
   });
 
   it('per-call instances in worker threads (limits.timeoutMs) take their net helper with them', async () => {
