@@ -34,7 +34,7 @@ type Reply = { id: number; error?: { code: string; message: string }; addresses?
  * A call that passes its deadline ends on time: the helper is terminated and the next call starts another.
  */
 class NetHelper {
-  private thread: { worker: Worker; port: MessagePort; flag: Int32Array } | undefined;
+  private thread: { worker: Worker; port: MessagePort; replies: Int32Array } | undefined;
   private nextId = 1;
 
   lookup(hostname: string, deadline: number): ResolvedAddress[] {
@@ -49,17 +49,17 @@ class NetHelper {
     const thread = (this.thread ??= this.start());
     const id = this.nextId++;
     // The helper bumps the counter after each reply: waiting on the value seen before posting cannot miss one.
-    let seen = Atomics.load(thread.flag, 0);
+    let seen = Atomics.load(thread.replies, 0);
     // The helper gives up a little before the deadline, so that it usually answers and can be kept.
     thread.port.postMessage({ ...message, id, timeoutMs: Math.max(1, deadline - Date.now() - HELPER_MARGIN_MS) });
     for (;;) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || Atomics.wait(thread.flag, 0, seen, remaining) === 'timed-out') {
+      if (remaining <= 0 || Atomics.wait(thread.replies, 0, seen, remaining) === 'timed-out') {
         // Whatever the helper is stuck on (a silent server, a slow resolver), it is not this thread's problem.
         this.stop();
         throw guestError('ETIMEDOUT', `isolate-deps: the request to ${target} timed out (the package's net time limit)`);
       }
-      seen = Atomics.load(thread.flag, 0);
+      seen = Atomics.load(thread.replies, 0);
       for (let received = receiveMessageOnPort(thread.port); received; received = receiveMessageOnPort(thread.port)) {
         const reply = received.message as Reply;
         if (reply.id !== id) continue; // a late answer to a call that already ended
@@ -69,13 +69,13 @@ class NetHelper {
     }
   }
 
-  private start(): { worker: Worker; port: MessagePort; flag: Int32Array } {
+  private start(): { worker: Worker; port: MessagePort; replies: Int32Array } {
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
+    const replies = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { port: port2, replies }, transferList: [port2] });
     worker.unref();
     port1.unref();
-    const started = { worker, port: port1, flag };
+    const started = { worker, port: port1, replies };
     // A helper that fails must never take the host down: forget it, the next call starts a new one.
     const forget = () => {
       if (this.thread === started) this.thread = undefined;
@@ -108,14 +108,14 @@ const { workerData } = require('node:worker_threads');
 const dns = require('node:dns');
 const http = require('node:http');
 const https = require('node:https');
-const { port, flag } = workerData;
+const { port, replies } = workerData;
 let current = 0;
 function reply(id, message) {
   if (id !== current) return;
   current = 0;
   port.postMessage({ ...message, id });
-  Atomics.add(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  Atomics.add(replies, 0, 1);
+  Atomics.notify(replies, 0);
 }
 const failure = (e, fallback) => ({ error: { code: (e && e.code) || fallback, message: (e && e.message) || String(e) } });
 process.on('uncaughtException', (e) => reply(current, failure(e, 'ERR_ISOLATE_NET')));
