@@ -1,9 +1,22 @@
 /** fetch() for the guest over isolate:guest/net. The host checks every URL (and every redirect) against the net grant. */
 import { sendRequest } from './net-request.ts';
 
+// As in the Fetch standard (and Node's fetch): a method must be a token, these are upper-cased, and
+// CONNECT, TRACE and TRACK are refused. The host checks every request again.
+const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+const FORBIDDEN = ['CONNECT', 'TRACE', 'TRACK'];
+
+function fetchMethod(method: string): string {
+  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  const upper = method.toUpperCase();
+  if (FORBIDDEN.includes(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  return NORMALIZED.includes(upper) ? upper : method;
+}
+
 export async function isolatedFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const method = init.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET');
+  const method = fetchMethod(init.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'));
   const headers: [string, string][] = [];
   new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).forEach((value, key) => headers.push([key, value]));
   const body = init.body === undefined || init.body === null ? undefined : new Uint8Array(await new Response(init.body).arrayBuffer());

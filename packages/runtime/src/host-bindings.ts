@@ -3,7 +3,7 @@ import type { Grant } from '@isolate-deps/policy';
 import { detachedBoundaryImports } from './boundary-session.ts';
 import { createEnvProvider } from './env-provider.ts';
 import { createFsProvider } from './fs-provider.ts';
-import { createNetProvider } from './net-provider.ts';
+import { createNetProvider, type NetLimits } from './net-provider.ts';
 import { denialReporter } from './violations.ts';
 
 export interface BindingContext {
@@ -15,6 +15,8 @@ export interface BindingContext {
   policyFile: string;
   /** At build time the guest only describes its exports: it gets no environment, files or network, and nothing is reported. */
   inert?: boolean;
+  /** The package's limits: they also bound its requests (time, response size). */
+  limits?: NetLimits;
 }
 
 /**
@@ -50,6 +52,6 @@ export function createHostImports(context: BindingContext): Record<string, Recor
   }
   if (grant.env.length > 0) imports['isolate:guest/env'] = createEnvProvider(effective.env, (name) => report('env', name));
   if (grant.fs.read.length > 0 || grant.fs.write.length > 0) imports['isolate:guest/fs'] = createFsProvider(context.root, effective.fs, deny);
-  if (grant.net.length > 0) imports['isolate:guest/net'] = createNetProvider(effective.net, (target) => deny('net', target));
+  if (grant.net.length > 0) imports['isolate:guest/net'] = createNetProvider(effective.net, (target, why) => deny('net', target, why), context.limits);
   return imports;
 }

@@ -49,7 +49,7 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
   const recycle = manifest.execution?.instance === 'per-call';
   const session = new BoundarySession();
   const imports = observeCapabilities(
-    withBoundarySession(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert }), session),
+    withBoundarySession(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert, limits: manifest.execution?.limits }), session),
     manifest.name,
     id,
   );

@@ -18,7 +18,7 @@ const { port, flag, componentDir, manifest, observe, instance } = workerData as 
   componentDir: string;
   observe: boolean;
   instance: number;
-  manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number };
+  manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number; timeoutMs?: number };
 };
 
 const violations: Violation[] = [];
@@ -32,7 +32,7 @@ const memories: WebAssembly.Memory[] = [];
 
 async function boot(): Promise<void> {
   const { instantiate } = (await import(pathToFileURL(path.join(componentDir, 'guest.mjs')).href)) as { instantiate: Instantiate };
-  const imports = observeCapabilities(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile }), manifest.name, instance);
+  const imports = observeCapabilities(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, limits: { memoryMb: manifest.memoryMb, timeoutMs: manifest.timeoutMs } }), manifest.name, instance);
   guest = instantiate(
     (file) => coreModule(componentDir, file, manifest.memoryMb),
     imports,

@@ -32,7 +32,7 @@ export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutM
       flag,
       componentDir: manifest.componentDir,
       observe: eventsEnabled,
-      manifest: { name: manifest.name, version: manifest.version, grant: manifest.grant, policyFile: manifest.policyFile, root: manifest.root, memoryMb: manifest.execution?.limits.memoryMb },
+      manifest: { name: manifest.name, version: manifest.version, grant: manifest.grant, policyFile: manifest.policyFile, root: manifest.root, memoryMb: manifest.execution?.limits.memoryMb, timeoutMs },
       instance: id,
     },
     transferList: [port2],

@@ -22,6 +22,23 @@ export interface RequestOptions {
 
 type ResponseListener = (response: IncomingMessage) => void;
 
+// Node's own checks and messages (lib/_http_common.js, lib/_http_outgoing.js), thrown where Node throws them.
+// The host checks every request again: these are here so that a package sees what it would see in Node.
+const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+function nodeTypeError(code: string, message: string): TypeError {
+  return Object.assign(new TypeError(message), { code });
+}
+
+function validateHeader(name: string, value: unknown): void {
+  if (typeof name !== 'string' || !name || !TOKEN.test(name)) throw nodeTypeError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
+  if (value === undefined) throw nodeTypeError('ERR_HTTP_INVALID_HEADER_VALUE', `Invalid value "${value}" for header "${name}"`);
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (INVALID_HEADER_CHAR.test(String(item))) throw nodeTypeError('ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
+  }
+}
+
 export class IncomingMessage extends stream.Readable {
   statusCode = 0;
   statusMessage = '';
@@ -43,7 +60,10 @@ export class ClientRequest extends EventEmitter {
 
   constructor(private readonly url: URL, options: RequestOptions, callback?: ResponseListener) {
     super();
-    this.method = (options.method ?? 'GET').toUpperCase();
+    const method = options.method === '' ? 'GET' : (options.method ?? 'GET');
+    if (typeof method !== 'string') throw nodeTypeError('ERR_INVALID_ARG_TYPE', `The "options.method" property must be of type string. Received ${typeof method}`);
+    if (!TOKEN.test(method)) throw nodeTypeError('ERR_INVALID_HTTP_TOKEN', `Method must be a valid HTTP token ["${method}"]`);
+    this.method = method.toUpperCase();
     this.path = url.pathname + url.search;
     this.host = url.hostname;
     for (const [name, value] of Object.entries(options.headers ?? {})) this.setHeader(name, value);
@@ -52,6 +72,7 @@ export class ClientRequest extends EventEmitter {
   }
 
   setHeader(name: string, value: string | string[] | number): this {
+    validateHeader(name, value);
     this.headers.set(name.toLowerCase(), [name, Array.isArray(value) ? value.join(', ') : String(value)]);
     return this;
   }

@@ -1,4 +1,5 @@
-import { hostMatches, parseGuestRequest, parsePattern, type GuestRequest } from '../host-patterns.ts';
+import { parseGuestRequest, type GuestRequest } from '../guest-request.ts';
+import { hostMatches, parsePattern } from '../host-patterns.ts';
 
 // Taken when the runtime loads, so a page script that later replaces it cannot see the guest's traffic.
 const PageXMLHttpRequest = globalThis.XMLHttpRequest;
