@@ -1,9 +1,11 @@
 /**
- * Before a build starts, both plugins say when the policy protects less than it seems to: it isolates
- * nothing (the build is native), or it isolates a package that is not installed (with the likely name).
+ * What the plugins tell the person running the build: before it starts, when the policy protects less than
+ * it seems to (it isolates nothing, or a package that is not installed); while it runs, each package's
+ * progress, at the bundler's info level.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import isolateDeps from 'isolate-deps/esbuild';
 import isolateDepsVite from 'isolate-deps/vite';
@@ -56,5 +58,36 @@ describe('policy warnings before the build', () => {
   it('says nothing when every isolated package is installed', async () => {
     const dir = project('clean', { packages: { yaml: { isolate: true } } });
     expect(await esbuildWarnings(dir)).toEqual([]);
+  });
+});
+
+describe('progress while isolating', () => {
+  const script = (logLevel: string) => `
+    import { build } from 'esbuild';
+    import isolateDeps from 'isolate-deps/esbuild';
+    await build({ entryPoints: ['app.js'], bundle: true, platform: 'node', format: 'esm', outfile: 'dist/app.mjs', logLevel: '${logLevel}',
+      plugins: [isolateDeps({ cacheDir: ${JSON.stringify(CACHE_DIR)} })] });
+  `;
+  const runBuild = (dir: string, logLevel: string) => {
+    writeFileSync(path.join(dir, 'build.mjs'), script(logLevel));
+    return spawnSync(process.execPath, ['build.mjs'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  };
+
+  it('prints each package\'s start and time at logLevel "info", as esbuild prints its own lines', () => {
+    const dir = project('progress', { packages: { yaml: { isolate: true }, marked: { isolate: true } } });
+    writeFileSync(path.join(dir, 'app.js'), `import { parse } from 'yaml';\nimport { marked } from 'marked';\nconsole.log(parse('a: 1'), marked('x'));\n`);
+    const { status, stderr } = runBuild(dir, 'info');
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/^isolate-deps: isolating yaml@2\.9\.1 \([01]\/2\): bundling, componentizing, reading its exports…$/m);
+    expect(stderr).toMatch(/^isolate-deps: isolated yaml@2\.9\.1 \([01]\/2\) in \d+\.\d s( \(from the cache\))?$/m);
+    expect(stderr).toMatch(/^isolate-deps: isolated marked@15\.0\.12 \([01]\/2\) in \d+\.\d s/m);
+  });
+
+  it('prints nothing at logLevel "silent"', () => {
+    const dir = project('progress-silent', { packages: { yaml: { isolate: true } } });
+    writeFileSync(path.join(dir, 'app.js'), `import { parse } from 'yaml';\nconsole.log(parse('a: 1'));\n`);
+    const { status, stderr } = runBuild(dir, 'silent');
+    expect(status, stderr).toBe(0);
+    expect(stderr).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild, type OnLoadResult, type Plugin, type PluginBuild } from 'esbuild';
+import { build as esbuild, type LogLevel, type OnLoadResult, type Plugin, type PluginBuild } from 'esbuild';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
@@ -31,7 +31,7 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
       if (warnings.length > 0) build.onStart(() => ({ warnings }));
       let isolation: Isolation | undefined;
       try {
-        isolation = createIsolation(options, workingDir);
+        isolation = createIsolation(options, workingDir, infoLogger(build.initialOptions.logLevel));
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
         // esbuild prints file:line:column and its own code frame from the location.
@@ -106,6 +106,11 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
       });
     },
   };
+}
+
+/** Progress lines go to stderr, as esbuild's own info lines do: at logLevel "info" and above (the CLI's default). */
+function infoLogger(level: LogLevel | undefined): (line: string) => void {
+  return ['info', 'debug', 'verbose'].includes(level ?? 'warning') ? (line) => process.stderr.write(`${line}\n`) : () => {};
 }
 
 /**

@@ -46,8 +46,12 @@ export interface Isolation {
   warningsFor(pkg: CompiledPackage, target: IsolationTarget): string[];
 }
 
-/** Loads the policy (throws PolicyError) and returns undefined when it isolates nothing. */
-export function createIsolation(options: IsolationOptions, workingDir: string): Isolation | undefined {
+/**
+ * Loads the policy (throws PolicyError) and returns undefined when it isolates nothing. `progress` receives
+ * one line when a package starts compiling and one when it is ready; the adapter shows them at its
+ * bundler's info level.
+ */
+export function createIsolation(options: IsolationOptions, workingDir: string, progress: (line: string) => void = () => {}): Isolation | undefined {
   const policy = loadPolicy(policyFileOf(options, workingDir));
   const names = [...new Set(policy.packages.filter((p) => p.isolate).map((p) => p.name))];
   if (names.length === 0) return undefined;
@@ -82,6 +86,9 @@ export function createIsolation(options: IsolationOptions, workingDir: string): 
       if (!compilation) {
         compilation = (async () => {
           const installed = locatePackage(name, policy.root);
+          const label = `${name}@${installed.version} (${pending.size}/${names.length})`;
+          const started = performance.now();
+          progress(`isolate-deps: isolating ${label}: bundling, componentizing, reading its exports…`);
           const result = await compilePackage({
             policy: entryFor(name, installed.version),
             version: installed.version,
@@ -91,6 +98,8 @@ export function createIsolation(options: IsolationOptions, workingDir: string): 
             policyFileName: path.basename(policy.file),
             cacheDir,
           });
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          progress(`isolate-deps: isolated ${label} in ${seconds} s${result.cacheHit ? ' (from the cache)' : ''}`);
           options.onCompiled?.(result);
           return result;
         })();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
+import type { Logger, Plugin } from 'vite';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { facadeSource } from '@isolate-deps/esbuild/facade-source';
 import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
@@ -26,19 +26,22 @@ const USE_COMPONENTS = '"use components";';
  */
 export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugin {
   let isolation: Isolation | undefined;
+  let logger: Logger | undefined;
   let root = process.cwd();
   return {
     name: 'isolate-deps',
     enforce: 'pre',
     config(config) {
       root = path.resolve(config.root ?? process.cwd());
-      isolation = createIsolation(options, root);
+      // Compiling starts after configResolved, which hands over vite's logger (its logLevel and customLogger apply).
+      isolation = createIsolation(options, root, (line) => logger?.info(line));
       if (!isolation) return undefined;
       // Pre-bundling would load the runtime twice (onViolation would miss the generated code's reports)
       // and would bundle the isolated packages natively for nothing.
       return { optimizeDeps: { exclude: ['isolate-deps', ...isolation.names] } };
     },
     configResolved(config) {
+      logger = config.logger;
       for (const warning of policyWarnings(options, root)) config.logger.warn(warning);
       if (isolation && !config.server.fs.allow.some((dir) => isolation!.cacheDir.startsWith(dir))) config.server.fs.allow.push(isolation.cacheDir);
     },
