@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { buildApp, runAppAsync, type RunResult } from './support/app.ts';
 
 /** Larger than the 32 MB memory limit of the package that asks for it. */
@@ -116,7 +117,7 @@ describe('the net channel under hostile guest input', () => {
   let run: RunResult;
   let out: Record<string, any>;
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     [api, other, silent] = await Promise.all([startHostRecorder(), startHostRecorder(), startSilentServer()]);
     const app = await buildApp('net-guard-hostile', {
       policy: { packages: { 'attack-net-abuse': { isolate: true, allow: { net: [`127.0.0.1:${api.port}`, `127.0.0.1:${other.port}`, `127.0.0.1:${silent.port}`, `localhost:${api.port}`] } } } },
@@ -223,7 +224,7 @@ describe('what a guest can make the host hold through net is bounded', () => {
   let api: Awaited<ReturnType<typeof startHostRecorder>>;
   const grant = () => ({ net: [`127.0.0.1:${api.port}`] });
 
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     api = await startHostRecorder();
   });
   afterAll(async () => {

@@ -28,7 +28,7 @@ const fsEnvNet: Entry = { isolate: true, allow: { fs: { read: ['./a/**'], write:
 
 export const GROUPS: Group[] = [
   {
-    name: 'attacks, denials, boundary, guest environment, resilience, round trip',
+    name: 'attacks, denials, boundary, guest environment, resilience, round trip, net guard',
     packages: {
       'attack-event-stream': none,
       'attack-eslint-scope': none, // also violation-modes' "terminate": that mode is enforced by the host
@@ -40,6 +40,7 @@ export const GROUPS: Group[] = [
       'attack-shai-hulud': { isolate: true, allow: { env: ['A'] } },
       'attack-classic-escapes': fsEnvNet,
       'evil-telemetry': none,
+      'attack-net-abuse': { isolate: true, allow: { net: ['127.0.0.1:1'] } },
       'capability-probe': fsEnvNet,
       'guest-environment-probe': fsEnvNet,
       'boundary-probe': none,
