@@ -105,10 +105,10 @@ export function capturedWrites(capture: string, layout: FilesystemLayout, destin
       const sandboxPath = path.posix.join(sandboxDir, entry.name);
       const hostPath = path.join(hostDir, entry.name);
       if (entry.isDirectory()) {
-        if (stubs.has(sandboxPath)) continue;
+        // A mount point's folder is walked too: HOME or the project root may lie below it (a root under /tmp).
         const before = found.length;
         walk(hostPath, sandboxPath);
-        if (!expectedDirs.has(sandboxPath) && found.length === before) found.push({ kind: 'write', path: sandboxPath, type: 'directory' });
+        if (!expectedDirs.has(sandboxPath) && !stubs.has(sandboxPath) && found.length === before) found.push({ kind: 'write', path: sandboxPath, type: 'directory' });
       } else if (stubs.has(sandboxPath)) {
         continue;
       } else if (entry.isSymbolicLink()) {

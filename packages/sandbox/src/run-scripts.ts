@@ -83,8 +83,10 @@ export async function runScripts(options: ScriptsOptions): Promise<ScriptsReport
     const dir = path.relative(root, pkg.dir) || '.';
     let failed: string | undefined;
     for (const event of INSTALL_SCRIPTS) {
-      const command = pkg.installScripts[event];
-      if (command === undefined) continue;
+      const written = pkg.installScripts[event];
+      if (written === undefined) continue;
+      // The tree reader describes npm's implicit install of a package with binding.gyp in words.
+      const command = written.startsWith('node-gyp rebuild (implicit') ? 'node-gyp rebuild' : written;
       const base = { package: id, dir, event, command };
       if (!entry?.allowScripts?.includes(event)) {
         report.skipped.push({ ...base, reason: options.policy ? `not in the policy's allowScripts for ${pkg.name}` : 'no policy: no script is allowed' });
