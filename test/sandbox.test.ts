@@ -2,10 +2,11 @@
 // asserted from outside: canaries, file snapshots, local servers that record every request.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy, PolicyError } from '@isolate-deps/policy';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -315,7 +316,69 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: host
   });
 });
 
+describe.skipIf(unavailable !== undefined)('the sandbox for an unprivileged user', () => {
+  it('uses a user namespace, says that its limits fell back to rlimits, and still contains Shai-Hulud', async () => {
+    const collector = await startRecordingServer();
+    try {
+      const project = makeProject(
+        { 'install-shai-hulud': { from: fixture('test/attacks/install-time/shai-hulud-postinstall'), replace: { __COLLECTOR_PORT__: String(collector.port) } } },
+        { packages: { 'install-shai-hulud': { allowScripts: ['postinstall'] } } },
+      );
+      // As root here, the CLI runs as nobody (as a developer or CI user would run it); otherwise as ourselves.
+      const uid = process.getuid!() === 0 ? 65534 : process.getuid!();
+      const gid = process.getuid!() === 0 ? 65534 : process.getgid!();
+      for (const dir of [project.root, project.home]) for (const f of ['', ...readdirSync(dir, { recursive: true }).map(String)]) chownSync(path.join(dir, f), uid, gid);
+      const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'scripts', '--format', 'json'], { cwd: project.root, env: project.env, uid, gid, stdio: ['ignore', 'pipe', 'inherit'] });
+        let stdout = '';
+        child.stdout.on('data', (c) => (stdout += c));
+        child.once('close', (status) => resolve({ status, stdout }));
+      });
+      expect(result.status, result.stdout).toBe(1);
+      const report = JSON.parse(result.stdout) as Report & { limitsNote?: string };
+      // Whichever way the limits went, the report says it; rlimits only come with the reason why.
+      expect(['cgroup-v1', 'cgroup-v2', 'rlimit']).toContain(report.limitsVia);
+      expect(report.limitsNote === undefined ? undefined : report.limitsNote.startsWith('no writable cgroup')).toBe(report.limitsVia === 'rlimit' ? true : undefined);
+      expect(report.scripts[0]!.violations).toContainEqual(expect.objectContaining({ kind: 'write', path: path.join(project.home, '.bashrc') }));
+      expect(report.scripts[0]!.violations).toContainEqual(expect.objectContaining({ kind: 'net', target: `127.0.0.1:${collector.port}` }));
+      expect(collector.requests).toEqual([]);
+      expect(result.stdout).not.toContain(CANARY);
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
+describe('the policy: allowScripts', () => {
+  const parse = (allowScripts: unknown) => parsePolicy(JSON.stringify({ packages: { pkg: { allowScripts } } }), '/p/isolate-deps.policy.json').packages[0]!;
+
+  it('keeps the array and boolean forms, and reads per-script grants', () => {
+    expect(parse(['postinstall']).allowScripts).toEqual(['postinstall']);
+    expect(parse(true).allowScripts).toEqual(['preinstall', 'install', 'postinstall']);
+    const entry = parse({ install: true, postinstall: { net: ['storage.googleapis.com:443'], env: ['PUPPETEER_CACHE_DIR'], limits: { memoryMb: 8192 } } });
+    expect(entry.allowScripts).toEqual(['install', 'postinstall']);
+    expect(entry.scriptGrants).toEqual({
+      install: { net: [], env: [], limits: {} },
+      postinstall: { net: ['storage.googleapis.com:443'], env: ['PUPPETEER_CACHE_DIR'], limits: { memoryMb: 8192 } },
+    });
+  });
+
+  it('rejects an unknown script name, a malformed host and an unknown grant key, naming where', () => {
+    for (const bad of [{ prepare: true }, { postinstall: { net: ['http://evil.example/'] } }, { postinstall: { fs: ['/'] } }]) {
+      expect(() => parse(bad)).toThrow(PolicyError);
+      expect(() => parse(bad)).toThrow(/allowScripts/);
+    }
+  });
+});
+
 describe('isolate-deps scripts: usage', () => {
+  it('exits 2 and says what to do when bubblewrap is missing', async () => {
+    const project = makeProject({ pkg: { manifest: { name: 'pkg', version: '1.0.0', scripts: { postinstall: 'true' } } } }, { packages: { pkg: { allowScripts: true } } });
+    const result = await cli(['scripts'], { ...project, env: { ...project.env, ISOLATE_DEPS_BWRAP: path.join(project.root, 'no-bwrap') } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/bubblewrap \(bwrap\) is not installed[\s\S]*apt-get install bubblewrap/);
+  });
+
   it('rejects an unknown format and a sandbox command without a command with exit code 2', async () => {
     const project = makeProject({});
     expect((await cli(['scripts', '--format', 'xml'], project)).status).toBe(2);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, realpathSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxSupport } from './availability.ts';
@@ -93,7 +94,8 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   } finally {
     jail.dispose();
     await proxy?.close();
-    rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+    // In the background: the kernel may still be tearing down the sandbox's mounts, and the result is ready.
+    rm(work, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
   }
 }
 
