@@ -23,7 +23,7 @@ export function describeViolation(v: Violation): string {
 export function formatScriptsText(report: ScriptsReport, color: boolean): string {
   const s = styles(color);
   const lines: string[] = [];
-  const how = report.sandbox === 'none' ? s.red('UNSANDBOXED') : `sandboxed with bubblewrap, limits via ${report.limitsVia ?? 'cgroups'}`;
+  const how = report.sandbox === 'none' ? s.red('UNSANDBOXED') : `sandboxed with bubblewrap, limits via ${report.limitsVia ?? 'none (no script ran)'}`;
   lines.push(s.bold(`Install scripts of ${report.root} (${report.policyFile ? `policy ${report.policyFile}` : 'no policy'}), ${how}`));
   if (report.limitsNote) lines.push(`${s.yellow('warning')} ${report.limitsNote}`);
   for (const run of report.scripts) {
