@@ -71,4 +71,4 @@ console.log('| Script | Bare (`sh -c`) | Sandboxed | Overhead (median of paired 
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.label} | ${f(r.bare)} | ${f(r.sandboxed)} | ${f(r.overhead)} |`);
 const worst = Math.max(...rows.map((r) => r.overhead));
-console.log(`\nWorst median overhead: ${f(worst)} (target ≤ 50 ms: ${worst <= 50 ? 'met' : 'NOT met'})`);
+console.log(`\nWorst median overhead: ${f(worst)} (target ≤ 50 ms: ${worst <= 50 ? 'met' : 'NOT met'}; load average ${os.loadavg()[0].toFixed(2)} at the end)`);
