@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LimitsVia, SandboxLimits, Violation } from './types.ts';
+import { DEFAULT_LIMITS, type LimitsVia, type SandboxLimits, type Violation } from './types.ts';
 
 const CGROUP = '/sys/fs/cgroup';
 let counter = 0;
@@ -10,10 +10,14 @@ export interface ResourceJail {
   via: LimitsVia;
   /** Why the limits are rlimits, when they are (printed with the report). */
   note?: string;
-  /** Shell commands that put the wrapper shell in the cgroup and set rlimits before it execs bubblewrap. */
-  shellPrefix: string;
+  /** Shell commands that move the shell running them into the cgroup ("true" with rlimits). */
+  join: string;
+  /** Sets the cgroup's limits (before the sandbox starts). */
+  setLimits(limits: SandboxLimits): void;
+  /** Shell commands that set the per-process rlimits for these limits. */
+  rlimits(limits: SandboxLimits): string;
   /** Limits hit during the run (the timeout is the caller's). */
-  hits(): Violation[];
+  hits(limits: SandboxLimits): Violation[];
   /** Kills every process left in the cgroup (a no-op with rlimits: the PID namespace dies with its init). */
   killAll(): void;
   dispose(): void;
@@ -22,24 +26,27 @@ export interface ResourceJail {
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A cgroup (v2, else v1) for the sandbox when this process may create one, else per-process rlimits. */
-export function createJail(limits: SandboxLimits): ResourceJail {
+export function createJail(): ResourceJail {
   const name = `isolate-deps-${process.pid}-${++counter}`;
-  // RLIMIT_CPU bounds each process's CPU time in every mode; RLIMIT_FSIZE keeps one file from filling the disk.
-  const always = `ulimit -t ${limits.cpuSeconds} && ulimit -f ${4 * 1024 * 1024 * 2}`;
   const problems: string[] = [];
-  const jail = existsSync(`${CGROUP}/cgroup.controllers`) ? cgroupV2(name, limits, problems) : cgroupV1(name, limits, problems);
-  if (jail) return { ...jail, shellPrefix: `${jail.shellPrefix} && ${always}` };
+  const jail = existsSync(`${CGROUP}/cgroup.controllers`) ? cgroupV2(name, problems) : cgroupV1(name, problems);
+  if (jail) return jail;
   return {
     via: 'rlimit',
     note: `no writable cgroup (${problems.join('; ')}): memory and process limits are per-process rlimits (RLIMIT_DATA, RLIMIT_NPROC counts all of this user's processes)`,
-    shellPrefix: `ulimit -d ${limits.memoryMb * 1024} && { ulimit -u ${limits.pids} 2>/dev/null || ulimit -p ${limits.pids}; } && ${always}`,
+    join: 'true',
+    setLimits: () => {},
+    rlimits: (limits) => `ulimit -d ${limits.memoryMb * 1024} && { ulimit -u ${limits.pids} 2>/dev/null || ulimit -p ${limits.pids}; } && ${alwaysRlimits(limits)}`,
     hits: () => [],
     killAll: () => {},
     dispose: () => {},
   };
 }
 
-function cgroupV1(name: string, limits: SandboxLimits, problems: string[]): Omit<ResourceJail, 'note'> | undefined {
+/** RLIMIT_CPU bounds each process's CPU time in every mode; RLIMIT_FSIZE keeps one file from filling the disk (512-byte blocks). */
+const alwaysRlimits = (limits: SandboxLimits) => `ulimit -t ${limits.cpuSeconds} && ulimit -f ${4 * 1024 * 1024 * 2}`;
+
+function cgroupV1(name: string, problems: string[]): ResourceJail | undefined {
   const memory = `${CGROUP}/memory/${name}`;
   const pids = `${CGROUP}/pids/${name}`;
   const made: string[] = [];
@@ -48,11 +55,24 @@ function cgroupV1(name: string, limits: SandboxLimits, problems: string[]): Omit
       mkdirSync(dir);
       made.push(dir);
     }
+  } catch (error) {
+    problems.push(`cgroup v1: ${(error as Error).message}`);
+    made.reverse().forEach(removeCgroup);
+    return undefined;
+  }
+  const setLimits = (limits: SandboxLimits) => {
     const bytes = String(limits.memoryMb * 1024 * 1024);
+    // memsw must stay >= the memory limit: lower it last, raise it first.
+    const memsw = `${memory}/memory.memsw.limit_in_bytes`;
+    const swap = existsSync(memsw);
+    if (swap) writeFileSync(memsw, '-1');
     writeFileSync(`${memory}/memory.limit_in_bytes`, bytes);
     // Without swap accounting the ceiling would only push the sandbox into swap.
-    if (existsSync(`${memory}/memory.memsw.limit_in_bytes`)) writeFileSync(`${memory}/memory.memsw.limit_in_bytes`, bytes);
+    if (swap) writeFileSync(memsw, bytes);
     writeFileSync(`${pids}/pids.max`, String(limits.pids));
+  };
+  try {
+    setLimits(DEFAULT_LIMITS);
   } catch (error) {
     problems.push(`cgroup v1: ${(error as Error).message}`);
     made.reverse().forEach(removeCgroup);
@@ -60,8 +80,10 @@ function cgroupV1(name: string, limits: SandboxLimits, problems: string[]): Omit
   }
   return {
     via: 'cgroup-v1',
-    shellPrefix: made.map((d) => `echo $$ > ${quote(`${d}/cgroup.procs`)}`).join(' && '),
-    hits: () => [...(counterOf(`${memory}/memory.oom_control`, 'oom_kill') > 0 ? [memoryHit(limits)] : []), ...(counterOf(`${pids}/pids.events`, 'max') > 0 ? [pidsHit(limits)] : [])],
+    join: made.map((d) => `echo $$ > ${quote(`${d}/cgroup.procs`)}`).join(' && '),
+    setLimits,
+    rlimits: alwaysRlimits,
+    hits: (limits) => [...(counterOf(`${memory}/memory.oom_control`, 'oom_kill') > 0 ? [memoryHit(limits)] : []), ...(counterOf(`${pids}/pids.events`, 'max') > 0 ? [pidsHit(limits)] : [])],
     killAll: () => killProcs(made),
     dispose: () => {
       killProcs(made);
@@ -70,7 +92,7 @@ function cgroupV1(name: string, limits: SandboxLimits, problems: string[]): Omit
   };
 }
 
-function cgroupV2(name: string, limits: SandboxLimits, problems: string[]): Omit<ResourceJail, 'note'> | undefined {
+function cgroupV2(name: string, problems: string[]): ResourceJail | undefined {
   const own = /^0::(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
   const parent = path.join(CGROUP, own);
   const dir = path.join(parent, name);
@@ -83,10 +105,13 @@ function cgroupV2(name: string, limits: SandboxLimits, problems: string[]): Omit
     problems.push(`cgroup v2 under ${parent}: ${(error as Error).message}`);
     return undefined;
   }
-  try {
+  const setLimits = (limits: SandboxLimits) => {
     writeFileSync(`${dir}/memory.max`, String(limits.memoryMb * 1024 * 1024));
     if (existsSync(`${dir}/memory.swap.max`)) writeFileSync(`${dir}/memory.swap.max`, '0');
     writeFileSync(`${dir}/pids.max`, String(limits.pids));
+  };
+  try {
+    setLimits(DEFAULT_LIMITS);
   } catch (error) {
     problems.push(`cgroup v2: ${(error as Error).message}`);
     removeCgroup(dir);
@@ -101,8 +126,10 @@ function cgroupV2(name: string, limits: SandboxLimits, problems: string[]): Omit
   };
   return {
     via: 'cgroup-v2',
-    shellPrefix: `echo $$ > ${quote(`${dir}/cgroup.procs`)}`,
-    hits: () => [...(counterOf(`${dir}/memory.events`, 'oom_kill') > 0 ? [memoryHit(limits)] : []), ...(counterOf(`${dir}/pids.events`, 'max') > 0 ? [pidsHit(limits)] : [])],
+    join: `echo $$ > ${quote(`${dir}/cgroup.procs`)}`,
+    setLimits,
+    rlimits: alwaysRlimits,
+    hits: (limits) => [...(counterOf(`${dir}/memory.events`, 'oom_kill') > 0 ? [memoryHit(limits)] : []), ...(counterOf(`${dir}/pids.events`, 'max') > 0 ? [pidsHit(limits)] : [])],
     killAll: kill,
     dispose: () => {
       kill();

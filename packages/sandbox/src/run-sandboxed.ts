@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandboxSupport } from './availability.ts';
 import { capturedWrites, mountArgs, RUN_DIR, type FilesystemLayout } from './filesystem.ts';
-import { createJail } from './limits.ts';
+import { takeLauncher, warmLauncher } from './launcher.ts';
 import { NetGrants } from './net-grant.ts';
 import { FilteringProxy } from './proxy.ts';
 import { NET_RECORDER, PROXY_FORWARDER, PROXY_PORT } from './sandbox-helpers.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, DEFAULT_PATH, type SandboxOptions, type SandboxResult, 
 const OUTPUT_TAIL = 16 * 1024;
 const MAX_NET_RECORDS = 1024 * 1024;
 const MAX_VIOLATIONS_PER_KIND = 200;
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Runs one shell command in a fresh sandbox (bubblewrap: mount, PID, network, IPC, UTS namespaces, and
@@ -40,7 +41,10 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   mkdirSync(layout.capture);
   const { args: mounts, destinations } = mountArgs(layout);
   const node = realpathSync(process.execPath);
-  let command = ['/bin/sh', '-c', options.command];
+  // The script is sourced from a file (as `sh -c` would run it): the launcher's control line then holds
+  // only our own arguments, never the script's text.
+  writeFileSync(path.join(runDir, 'script'), options.command);
+  let command = ['/bin/sh', '-c', `. ${RUN_DIR}/script`];
   const env: Record<string, string> = { PATH: DEFAULT_PATH, ...options.env, HOME: layout.home, TMPDIR: '/tmp', NODE_OPTIONS: `--require ${RUN_DIR}/net-recorder.cjs` };
   let proxy: FilteringProxy | undefined;
   if (grants.granted.length > 0) {
@@ -53,13 +57,22 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     for (const name of ['NO_PROXY', 'no_proxy']) delete env[name];
   }
   const namespaces = [...(support.userNamespace ? ['--unshare-user'] : ['--cap-drop', 'ALL']), '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'isolate-deps-sandbox'];
-  const bwrapArgs = [...namespaces, '--die-with-parent', '--new-session', ...mounts, '--', ...command];
-  const jail = createJail(limits);
+  const environment = ['--clearenv', ...Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value])];
+  // bubblewrap reads its options NUL-separated from a file: no length limit, no quoting; the command follows.
+  const argsFile = path.join(work, 'bwrap-args');
+  writeFileSync(argsFile, `${[...namespaces, '--die-with-parent', '--new-session', ...environment, ...mounts].join('\0')}\0`);
+  if (command.some((arg) => arg.includes('\n'))) throw new Error(`a path with a line break cannot be run in the sandbox: ${JSON.stringify(command)}`);
+  const launcher = takeLauncher();
+  const jail = launcher.jail;
   const started = performance.now();
   let output = '';
   let timedOut = false;
   try {
-    const child = spawn('/bin/sh', ['-c', `${jail.shellPrefix} && exec "$@"`, 'sh', support.bwrap, ...bwrapArgs], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    jail.setLimits(limits);
+    const child = launcher.child;
+    launcher.start(`${jail.rlimits(limits)} && exec ${quote(support.bwrap)} --args 3 -- ${command.map(quote).join(' ')} 3<${quote(argsFile)} </dev/null`);
+    // Once this sandbox is on its way: spawning the next launcher blocks the event loop for a few ms.
+    if (options.warmNext) setImmediate(warmLauncher);
     const onChunk = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       output = (output + text).slice(-OUTPUT_TAIL);
@@ -76,9 +89,9 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
         // Already gone.
       }
     }, limits.timeoutMs);
-    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, sig) => resolve([code, sig]));
+    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve([child.exitCode, child.signalCode]);
+      else child.once('close', (code, sig) => resolve([code, sig]));
     });
     clearTimeout(timer);
     const durationMs = Math.round(performance.now() - started);
@@ -86,7 +99,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     if (timedOut) violations.push({ kind: 'limit', limit: 'timeout', detail: `wall-clock limit of ${limits.timeoutMs} ms reached: every process of the sandbox was killed` });
     // bubblewrap exits with 128 + the signal that ended the command: SIGXCPU is RLIMIT_CPU.
     if (exitCode === 128 + os.constants.signals.SIGXCPU) violations.push({ kind: 'limit', limit: 'cpu', detail: `CPU-time limit of ${limits.cpuSeconds} s per process reached (SIGXCPU)` });
-    violations.push(...jail.hits());
+    violations.push(...jail.hits(limits));
     violations.push(...cap([...(proxy?.refused ?? []), ...netRecords(path.join(runDir, 'events', 'net.jsonl'))]));
     violations.push(...capturedWrites(layout.capture, layout, destinations));
     if (exitCode !== 0) violations.push({ kind: 'exit', exitCode, signal });

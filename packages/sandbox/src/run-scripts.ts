@@ -77,8 +77,11 @@ export async function runScripts(options: ScriptsOptions): Promise<ScriptsReport
   const root = tree.root;
   const tools = findToolchain(root, hostEnv);
   const report: ScriptsReport = { root, policyFile: options.policy?.file, sandbox: options.unsandboxed ? 'none' : 'bubblewrap', limitsVia: undefined, limitsNote: undefined, scripts: [], skipped: [] , durationMs: 0 };
-  for (const pkg of dependencyOrder(tree.packages)) {
-    const entry = options.policy ? findPackagePolicy(options.policy, pkg.name, pkg.version) : undefined;
+  const ordered = dependencyOrder(tree.packages);
+  const policyOf = (pkg: InstalledPackage) => (options.policy ? findPackagePolicy(options.policy, pkg.name, pkg.version) : undefined);
+  let toRun = ordered.reduce((n, pkg) => n + INSTALL_SCRIPTS.filter((e) => pkg.installScripts[e] !== undefined && policyOf(pkg)?.allowScripts?.includes(e)).length, 0);
+  for (const pkg of ordered) {
+    const entry = policyOf(pkg);
     const id = `${pkg.name}@${pkg.version}`;
     const dir = path.relative(root, pkg.dir) || '.';
     let failed: string | undefined;
@@ -92,6 +95,7 @@ export async function runScripts(options: ScriptsOptions): Promise<ScriptsReport
         report.skipped.push({ ...base, reason: options.policy ? `not in the policy's allowScripts for ${pkg.name}` : 'no policy: no script is allowed' });
         continue;
       }
+      toRun--;
       if (failed) {
         report.skipped.push({ ...base, reason: `the package's ${failed} script failed` });
         continue;
@@ -107,7 +111,7 @@ export async function runScripts(options: ScriptsOptions): Promise<ScriptsReport
         run = { ...base, sandboxed: false, net: grant.net, ...(await runBare(command, pkg.dir, { ...hostEnv, ...env, PATH: `${env.PATH}:${hostEnv.PATH ?? ''}` }, onOutput)) };
       } else {
         const readOnly = tools.nodedir && !tools.nodedir.startsWith('/usr/') && tools.nodedir !== '/usr' ? [tools.nodedir] : [];
-        const result = await runSandboxed({ command, cwd: pkg.dir, root, writable: [pkg.dir], net: grant.net, env, limits: grant.limits as Partial<SandboxLimits>, readOnly, onOutput });
+        const result = await runSandboxed({ command, cwd: pkg.dir, root, writable: [pkg.dir], net: grant.net, env, limits: grant.limits as Partial<SandboxLimits>, readOnly, onOutput, warmNext: toRun > 0 });
         report.limitsVia = result.limitsVia;
         report.limitsNote = result.limitsNote;
         run = { ...base, sandboxed: true, net: grant.net, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, violations: result.violations, output: result.output };

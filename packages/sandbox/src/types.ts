@@ -45,6 +45,11 @@ export interface SandboxOptions {
   readOnly?: string[];
   /** Called with each chunk the command writes to stdout or stderr. */
   onOutput?: (chunk: string) => void;
+  /**
+   * Prepare the next sandbox's cgroup while this one runs (for a series of commands, as runScripts
+   * does); an unused one is removed when the process exits.
+   */
+  warmNext?: boolean;
 }
 
 /** The outcome of one sandboxed command. */
