@@ -207,6 +207,21 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: hone
     });
   });
 
+  it('records each failed connection and DNS lookup of Node code without a grant: net, http, https, fetch', async () => {
+    const project = makeProject({});
+    const probe = `const done = () => {};
+      require('net').connect(4567, '127.0.0.1').on('error', done);
+      require('http').get('http://exfil.example/').on('error', done);
+      require('https').get('https://203.0.113.7/').on('error', done);
+      fetch('https://api.exfil.example/').catch(done);
+      fetch('http://198.51.100.9:8080/').catch(done);`;
+    const result = await cli(['sandbox', '--format', 'json', '--', 'node', '-e', probe], project);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { violations: Violation[] };
+    const targets = report.violations.filter((v) => v.kind === 'net').map((v) => `${v.via} ${v.target}`);
+    expect(new Set(targets)).toEqual(new Set(['node 127.0.0.1:4567', 'dns exfil.example', 'node 203.0.113.7:443', 'dns api.exfil.example', 'node 198.51.100.9:8080']));
+  });
+
   it('runs scripts in dependency order, and lists the scripts the policy does not allow as skipped', async () => {
     const script = (name: string) => `node -e "require('fs').writeFileSync('ran', '${name}')"`;
     const project = makeProject(
@@ -312,10 +327,11 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: host
     return report.scripts[0]!.violations;
   }
 
-  it('a fork bomb hits the process limit and the wall clock, and is killed whole', async () => {
+  it('a fork bomb hits the process limit and is killed whole', async () => {
     const violations = await bomb('fork-bomb', { pids: 64, timeoutMs: 5000 });
     expect(violations).toContainEqual(expect.objectContaining({ kind: 'limit', limit: 'pids' }));
-    expect(violations).toContainEqual(expect.objectContaining({ kind: 'limit', limit: 'timeout' }));
+    // It ends at the wall clock, or earlier when its own shell fails to fork and exits (the PID namespace then dies with it).
+    expect(violations.some((v) => (v.kind === 'limit' && v.limit === 'timeout') || v.kind === 'exit')).toBe(true);
   });
 
   it('a memory bomb hits the memory ceiling', async () => {

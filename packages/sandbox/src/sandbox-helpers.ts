@@ -10,37 +10,51 @@ export const PROXY_PORT = 3128;
  * Loaded into every Node process of the sandbox (NODE_OPTIONS=--require). It does not enforce anything
  * (the network namespace does); it names the connections and DNS lookups that failed, so the report
  * can say what a script tried. Failures only: a successful loopback connection inside the sandbox is fine.
+ * Through diagnostics channels (net and http(s) sockets, fetch): loading nothing, it costs no start-up time.
  */
 export const NET_RECORDER = `'use strict';
-const fs = require('fs');
-const net = require('net');
-const dns = require('dns');
+const { appendFileSync } = require('fs');
+const dc = require('diagnostics_channel');
 const FILE = '/run/isolate-deps/events/net.jsonl';
-const record = (event) => { try { fs.appendFileSync(FILE, JSON.stringify(event) + '\\n'); } catch {} };
-const connect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...args) {
-  const first = args[0];
-  const o = Array.isArray(first) ? first[0] : first !== null && typeof first === 'object' ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
-  if (o && !o.path) {
-    const target = String(o.host || 'localhost') + ':' + String(o.port);
-    const emit = this.emit;
-    // Wrapping emit (not adding a listener) keeps an unhandled 'error' unhandled, as it was.
-    this.emit = function (event, ...rest) {
-      if (event === 'error' && rest[0] && !/^(ENOTFOUND|EAI_AGAIN)$/.test(rest[0].code)) record({ via: 'node', target, code: rest[0].code || String(rest[0].message) });
-      return emit.call(this, event, ...rest);
+const record = (error, host, port) => {
+  const code = (error && error.code) || String(error && error.message);
+  const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  const target = dns ? String(host || (error && error.hostname)) : (error && error.address ? error.address + ':' + error.port : String(host) + ':' + String(port));
+  try { appendFileSync(FILE, JSON.stringify({ via: dns ? 'dns' : 'node', target, code }) + '\\n'); } catch {}
+};
+const channels = [dc.channel('net.client.socket'), dc.channel('undici:client:connectError')];
+// Held globally: a channel with no other reference could be collected with its subscriber.
+globalThis[Symbol.for('isolate-deps.sandbox.recorder')] = channels;
+// TLS sockets (https, tls.connect) do not pass through net.client.socket: tls.connect is wrapped when
+// CommonJS code first loads tls or https (loading it earlier would cost every process its start-up).
+const wrapEmit = (socket, host, port) => {
+  const emit = socket.emit;
+  // Wrapping emit (not adding a listener) keeps an unhandled 'error' unhandled, as it was.
+  socket.emit = function (event, ...rest) {
+    if (event === 'error') record(rest[0], host, port);
+    return emit.call(this, event, ...rest);
+  };
+};
+const Module = require('module');
+const load = Module._load;
+let tlsWrapped = false;
+Module._load = function (request, ...rest) {
+  const exported = load.call(this, request, ...rest);
+  if (!tlsWrapped && /^(node:)?(tls|https)$/.test(request)) {
+    tlsWrapped = true;
+    const tls = load.call(this, 'tls', ...rest);
+    const connect = tls.connect;
+    tls.connect = function (...args) {
+      const socket = connect.apply(this, args);
+      const o = args.find((a) => a !== null && typeof a === 'object') || {};
+      wrapEmit(socket, o.host || o.servername || (typeof args[1] === 'string' ? args[1] : 'localhost'), o.port || (typeof args[0] === 'number' ? args[0] : 443));
+      return socket;
     };
   }
-  return connect.apply(this, args);
+  return exported;
 };
-const lookup = dns.lookup;
-dns.lookup = function (hostname, options, callback) {
-  const cb = typeof options === 'function' ? options : callback;
-  const wrapped = function (error, ...rest) {
-    if (error) record({ via: 'dns', target: String(hostname), code: error.code || String(error.message) });
-    return cb.call(this, error, ...rest);
-  };
-  return typeof options === 'function' ? lookup.call(this, hostname, wrapped) : lookup.call(this, hostname, options, wrapped);
-};
+channels[0].subscribe(({ socket }) => wrapEmit(socket, undefined, undefined));
+channels[1].subscribe(({ connectParams, error }) => record(error, connectParams.hostname, connectParams.port || (connectParams.protocol === 'https:' ? 443 : 80)));
 `;
 
 /**
