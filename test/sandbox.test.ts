@@ -308,6 +308,17 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: host
     expect(existsSync(path.join(project.root, 'MINER_RAN'))).toBe(false);
   });
 
+  it('a NUL byte in package.json cannot smuggle options into bubblewrap', async () => {
+    // bubblewrap reads its options NUL-separated: a version "1.0.0\0--setenv\0INJECTED\0yes" would add an option.
+    const project = makeProject(
+      { 'install-nul': { manifest: { name: 'install-nul', version: '1.0.0\u0000--setenv\u0000INJECTED\u0000yes', scripts: { postinstall: '[ -z "$INJECTED" ] || touch injected' } } } },
+      { packages: { 'install-nul': { allowScripts: ['postinstall'] } } },
+    );
+    const result = await cli(['scripts', '--format', 'json'], project);
+    expect(result.status, result.stderr).toBe(0);
+    expect(existsSync(path.join(project.root, 'node_modules/install-nul/injected'))).toBe(false);
+  });
+
   /** Runs a resource bomb and checks, from outside, that this process stayed responsive and nothing survived. */
   async function bomb(fixtureName: string, limits: Record<string, number>): Promise<Violation[]> {
     const name = `install-${fixtureName}`;

@@ -68,5 +68,7 @@ export function lifecycleEnv(script: LifecycleScript, root: string, tools: Toolc
   } catch {
     // The tree reader already read this manifest; a vanished one just has no config.
   }
+  // Names and versions come from package.json: a value execve cannot carry (a NUL) is dropped, not passed on.
+  for (const [name, value] of Object.entries(env)) if (value.includes('\0')) delete env[name];
   return env;
 }

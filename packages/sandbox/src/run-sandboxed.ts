@@ -59,8 +59,12 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   const namespaces = [...(support.userNamespace ? ['--unshare-user'] : ['--cap-drop', 'ALL']), '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'isolate-deps-sandbox'];
   const environment = ['--clearenv', ...Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value])];
   // bubblewrap reads its options NUL-separated from a file: no length limit, no quoting; the command follows.
+  const bwrapOptions = [...namespaces, '--die-with-parent', '--new-session', ...environment, ...mounts];
+  // A NUL inside one argument would split it into several bubblewrap options (a package.json can hold one).
+  const withNul = bwrapOptions.find((arg) => arg.includes('\0'));
+  if (withNul !== undefined) throw new Error(`a sandbox argument or environment value contains a NUL byte: ${JSON.stringify(withNul.slice(0, 200))}`);
   const argsFile = path.join(work, 'bwrap-args');
-  writeFileSync(argsFile, `${[...namespaces, '--die-with-parent', '--new-session', ...environment, ...mounts].join('\0')}\0`);
+  writeFileSync(argsFile, `${bwrapOptions.join('\0')}\0`);
   if (command.some((arg) => arg.includes('\n'))) throw new Error(`a path with a line break cannot be run in the sandbox: ${JSON.stringify(command)}`);
   const launcher = takeLauncher();
   const jail = launcher.jail;
