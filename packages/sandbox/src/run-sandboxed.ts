@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,9 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   const support = sandboxSupport();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const grants = new NetGrants(options.net ?? []);
+  // Resolved first: a missing folder throws before anything is created.
+  const root = realpathSync(options.root);
+  const writable = (options.writable ?? []).map((d) => realpathSync(d));
   const work = mkdtempSync(path.join(os.tmpdir(), 'isolate-deps-sandbox-'));
   const runDir = path.join(work, 'run');
   mkdirSync(path.join(runDir, 'events'), { recursive: true });
@@ -32,10 +35,10 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   const layout: FilesystemLayout = {
     capture: path.join(work, 'root'),
     runDir,
-    root: realpathSync(options.root),
+    root,
     home: os.homedir(),
     cwd: options.cwd,
-    writable: (options.writable ?? []).map((d) => realpathSync(d)),
+    writable,
     readOnly: options.readOnly ?? [],
   };
   mkdirSync(layout.capture);
@@ -62,10 +65,19 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   const bwrapOptions = [...namespaces, '--die-with-parent', '--new-session', ...environment, ...mounts];
   // A NUL inside one argument would split it into several bubblewrap options (a package.json can hold one).
   const withNul = bwrapOptions.find((arg) => arg.includes('\0'));
-  if (withNul !== undefined) throw new Error(`a sandbox argument or environment value contains a NUL byte: ${JSON.stringify(withNul.slice(0, 200))}`);
+  const refusal =
+    withNul !== undefined
+      ? `a sandbox argument or environment value contains a NUL byte: ${JSON.stringify(withNul.slice(0, 200))}`
+      : command.some((arg) => arg.includes('\n'))
+        ? `a path with a line break cannot be run in the sandbox: ${JSON.stringify(command)}`
+        : undefined;
+  if (refusal !== undefined) {
+    await proxy?.close();
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(refusal);
+  }
   const argsFile = path.join(work, 'bwrap-args');
   writeFileSync(argsFile, `${bwrapOptions.join('\0')}\0`);
-  if (command.some((arg) => arg.includes('\n'))) throw new Error(`a path with a line break cannot be run in the sandbox: ${JSON.stringify(command)}`);
   const launcher = takeLauncher();
   const jail = launcher.jail;
   const started = performance.now();
