@@ -6,6 +6,7 @@ import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import AjvModule from 'ajv-draft-04';
 import { parsePolicy, PolicyError } from '@isolate-deps/policy';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
@@ -117,6 +118,11 @@ function filesWithCanary(dir: string): string[] {
 }
 
 const fixture = (p: string) => path.join(REPO, p);
+
+// The official SARIF 2.1.0 schema, as the audit's SARIF test uses it.
+// CJS default export: Node's ESM interop and TypeScript's NodeNext view differ on where the class sits.
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as typeof AjvModule.default;
+const validateSarif = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(readFileSync(path.join(REPO, 'test/fixtures/audit/sarif-schema-2.1.0.json'), 'utf8')));
 
 /** The pids of processes whose command line contains `text` (read from /proc, as seen from outside any sandbox). */
 function processesRunning(text: string): number[] {
@@ -276,8 +282,15 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: host
     expect(filesWithCanary(pkgDir)).toEqual([]);
     // The same report as SARIF for code scanning.
     const sarif = await cli(['scripts', '--format', 'sarif'], project);
-    const ruleIds = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] }).runs[0]!.results.map((r) => r.ruleId);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
+    const ruleIds = log.runs[0]!.results.map((r) => r.ruleId);
     expect(new Set(ruleIds)).toEqual(new Set(['install-script-network', 'install-script-write-outside']));
+    // And for people.
+    const text = await cli(['scripts'], project);
+    expect(text.stdout).toContain('FAIL install-shai-hulud@1.0.0 postinstall');
+    expect(text.stdout).toContain(`write outside the package folder: ${path.join(project.home, '.bashrc')}`);
+    expect(text.stdout).toMatch(/1 script ran \(0 clean, 1 failed or violated\)/);
   });
 
   it('the same postinstall run --unsandboxed does steal the canary (the fixture is a real attack)', async () => {
