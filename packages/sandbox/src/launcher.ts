@@ -34,19 +34,41 @@ export function spawnLauncher(): Launcher {
 }
 
 let spare: Launcher | undefined;
+/** Launchers handed out and not yet released: their cgroups are removed at exit too. */
+const inUse = new Set<Launcher>();
 let exitHook = false;
+
+function onExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    if (spare) dispose(spare);
+    for (const launcher of inUse) dispose(launcher);
+  });
+}
+
+/** Done with a launcher taken by takeLauncher: its cgroup is removed. */
+export function releaseLauncher(launcher: Launcher): void {
+  inUse.delete(launcher);
+  launcher.jail.dispose();
+}
 
 /** The waiting launcher if there is a live one, else a new one. */
 export function takeLauncher(): Launcher {
+  onExit();
   const ready = spare;
   spare = undefined;
+  let launcher: Launcher;
   if (ready && ready.child.exitCode === null && ready.child.signalCode === null) {
     ready.child.ref();
     for (const stream of [ready.child.stdin, ready.child.stdout, ready.child.stderr]) (stream as unknown as { ref?: () => void }).ref?.();
-    return ready;
+    launcher = ready;
+  } else {
+    if (ready) dispose(ready);
+    launcher = spawnLauncher();
   }
-  if (ready) dispose(ready);
-  return spawnLauncher();
+  inUse.add(launcher);
+  return launcher;
 }
 
 /** Prepares the launcher of the next sandbox in the background (runScripts runs scripts one after another). */
@@ -57,12 +79,7 @@ export function warmLauncher(): void {
   launcher.child.unref();
   for (const stream of [launcher.child.stdin, launcher.child.stdout, launcher.child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
   spare = launcher;
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      if (spare) dispose(spare);
-    });
-  }
+  onExit();
 }
 
 function dispose(launcher: Launcher): void {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandboxSupport } from './availability.ts';
 import { capturedWrites, mountArgs, RUN_DIR, type FilesystemLayout } from './filesystem.ts';
-import { takeLauncher, warmLauncher } from './launcher.ts';
+import { releaseLauncher, takeLauncher, warmLauncher } from './launcher.ts';
 import { NetGrants } from './net-grant.ts';
 import { FilteringProxy } from './proxy.ts';
 import { NET_RECORDER, PROXY_FORWARDER, PROXY_PORT } from './sandbox-helpers.ts';
@@ -121,7 +121,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     if (exitCode !== 0) violations.push({ kind: 'exit', exitCode, signal });
     return { exitCode, signal, durationMs, violations, output, limitsVia: jail.via, ...(jail.note ? { limitsNote: jail.note } : {}) };
   } finally {
-    jail.dispose();
+    releaseLauncher(launcher);
     await proxy?.close();
     // In the background: the kernel may still be tearing down the sandbox's mounts, and the result is ready.
     rm(work, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { runSandboxed, SandboxUnavailableError, type SandboxResult } from '@isolate-deps/sandbox';
 import { describeViolation } from '../format/scripts.ts';
-import { UsageError } from '../terminal.ts';
+import { exitOnSignals, UsageError } from '../terminal.ts';
 import { oneOf } from './audit.ts';
 import type { Command } from './command.ts';
 import { rootOf } from './policy-option.ts';
@@ -41,6 +41,7 @@ Exit codes: 0 the command exited 0 with no violation, 1 it failed or violated th
     format: { type: 'string', default: 'text' },
   },
   async run(values, positionals, out) {
+    exitOnSignals();
     if (positionals.length === 0) throw new UsageError('no command: isolate-deps sandbox [options] -- <command> [args...]');
     const format = oneOf(values.format, FORMATS, '--format');
     const root = rootOf(values);

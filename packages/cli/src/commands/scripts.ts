@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEFAULT_POLICY_FILE, loadPolicy } from '@isolate-deps/policy';
 import { runScripts, SandboxUnavailableError, type ScriptsReport } from '@isolate-deps/sandbox';
 import { formatScriptsJson, formatScriptsSarif, formatScriptsText, scriptsSummary } from '../format/scripts.ts';
-import { UsageError, type Output } from '../terminal.ts';
+import { exitOnSignals, UsageError, type Output } from '../terminal.ts';
 import { cliVersion } from '../version.ts';
 import { oneOf } from './audit.ts';
 import type { Command } from './command.ts';
@@ -45,6 +45,7 @@ Exit codes: 0 every script ran clean, 1 a script failed or violated the sandbox,
     unsandboxed: { type: 'boolean', default: false },
   },
   async run(values, positionals, out) {
+    exitOnSignals();
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const format = oneOf(values.format, FORMATS, '--format');
     const root = rootOf(values);
