@@ -29,3 +29,11 @@ export function styles(color: boolean) {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Ctrl-C and SIGTERM end the process through process.exit, so that "exit" handlers run (the sandbox's
+ * remove its cgroups; its processes die with their parent either way).
+ */
+export function exitOnSignals(): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
+}

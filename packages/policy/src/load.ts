@@ -4,7 +4,7 @@ import { PolicyError } from './errors.ts';
 import { parsePackageKey } from './key.ts';
 import { validateAgainstSchema } from './schema.ts';
 import { PolicySource, pathSegments } from './source-location.ts';
-import type { Grant, PackagePolicy, Policy, ViolationMode } from './types.ts';
+import type { Grant, InstallScriptName, PackagePolicy, Policy, ScriptGrant, ViolationMode } from './types.ts';
 
 export const DEFAULT_POLICY_FILE = 'isolate-deps.policy.json';
 
@@ -92,7 +92,26 @@ function toPackagePolicy(
     poolSize: (entry.poolSize as number | undefined) ?? 1,
     onViolation: (entry.onViolation as ViolationMode | undefined) ?? globalMode,
     reviewed: entry.reviewed as string[] | undefined,
-    allowScripts: entry.allowScripts === true ? ['preinstall', 'install', 'postinstall'] : ((entry.allowScripts || []) as PackagePolicy['allowScripts']),
+    ...scriptsOf(entry.allowScripts),
     raw: entry,
   };
+}
+
+const ALL_SCRIPTS: InstallScriptName[] = ['preinstall', 'install', 'postinstall'];
+
+/** "allowScripts" in its three schema forms (true, a list of names, names to grants) as names plus sandbox grants. */
+function scriptsOf(value: unknown): Pick<PackagePolicy, 'allowScripts' | 'scriptGrants'> {
+  const grant = (g?: Partial<ScriptGrant>): ScriptGrant => ({ net: g?.net ?? [], env: g?.env ?? [], limits: { ...g?.limits } });
+  let names: InstallScriptName[] = [];
+  const grants: Partial<Record<InstallScriptName, ScriptGrant>> = {};
+  if (value === true) names = ALL_SCRIPTS;
+  else if (Array.isArray(value)) names = value as InstallScriptName[];
+  else if (value && typeof value === 'object') {
+    for (const [name, g] of Object.entries(value as Record<string, true | Partial<ScriptGrant>>)) {
+      names.push(name as InstallScriptName);
+      grants[name as InstallScriptName] = grant(g === true ? undefined : g);
+    }
+  }
+  for (const name of names) grants[name] ??= grant();
+  return { allowScripts: names, scriptGrants: grants };
 }

@@ -26,9 +26,23 @@ export interface PackagePolicy {
   /** Capabilities reviewed and accepted for this package (the audit's drift baseline); undefined when none are recorded. */
   reviewed?: string[];
   /** Install scripts the package may run ("allowScripts": true lists all three). */
-  allowScripts?: Array<'preinstall' | 'install' | 'postinstall'>;
+  allowScripts?: InstallScriptName[];
+  /** What each allowed script gets in its sandbox (`isolate-deps scripts`); defaults filled in. */
+  scriptGrants?: Partial<Record<InstallScriptName, ScriptGrant>>;
   /** Fields of the entry that other tools (the audit) read; kept as written. */
   raw: Record<string, unknown>;
+}
+
+export type InstallScriptName = 'preinstall' | 'install' | 'postinstall';
+
+/** Grants of one install script's sandbox beyond the defaults (no network, no host environment). */
+export interface ScriptGrant {
+  /** host[:port] patterns reachable through the filtering proxy. */
+  net: string[];
+  /** Environment variable names passed through from the host. */
+  env: string[];
+  /** Overrides of the sandbox's default resource limits. */
+  limits: { memoryMb?: number; pids?: number; timeoutMs?: number; cpuSeconds?: number };
 }
 
 export interface Policy {

@@ -32,13 +32,18 @@ export function formatSarif(report: AuditReport, version: string): string {
     partialFingerprints: { isolateDepsFinding: createHash('sha256').update(`${f.ruleId}|${f.package.replace(/@[^@]*$/, '')}|${f.capability ?? ''}`).digest('hex') },
     properties: { package: f.package, ...(f.capability ? { capability: f.capability } : {}) },
   }));
+  return sarifLog(version, report.root, rules, results);
+}
+
+/** The SARIF 2.1.0 envelope around one run of isolate-deps (the audit's, or the install scripts'). */
+export function sarifLog(version: string, root: string, rules: unknown[], results: unknown[]): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'isolate-deps', semanticVersion: version, informationUri: 'https://www.npmjs.com/package/isolate-deps', rules } },
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${report.root}/`).href } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${root}/`).href } },
         results,
       },
     ],
