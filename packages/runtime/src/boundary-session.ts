@@ -6,7 +6,7 @@
  * - Host functions passed in become callbacks ({"$t":"cb"}) that the guest calls through `invoke-callback`.
  * - A guest promise becomes a host Promise, settled when the guest calls `settle`.
  */
-import { BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { guestProxy } from './guest-proxy.ts';
 
 /** What a session needs from its package: a call into this very instance. */
