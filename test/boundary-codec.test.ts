@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BoundaryDecodeError, decode, encode } from '../packages/boundary/src/index.ts';
+import { BoundaryDecodeError, BoundaryLimitError, DEFAULT_MAX_DECODE_LENGTH, decode, encode } from '../packages/boundary/src/index.ts';
 
 const lodash = createRequire(import.meta.url)('lodash') as { merge: (...objects: object[]) => Record<string, unknown> };
 
@@ -102,9 +102,42 @@ describe('the boundary codec', () => {
   });
 
   it('refuses text longer than the limit, deep nesting, bad references and handles without a session', () => {
-    expect(() => decode('"abcdef"', undefined, { maxLength: 4 })).toThrow(BoundaryDecodeError);
+    expect(() => decode('"abcdef"', undefined, { maxLength: 4 })).toThrow(BoundaryLimitError);
     expect(() => decode('['.repeat(5000) + ']'.repeat(5000))).toThrow(BoundaryDecodeError);
     expect(() => decode('[{"$t":"r","i":7}]')).toThrow(BoundaryDecodeError);
     expect(() => decode('{"$t":"h","id":1,"k":"function"}')).toThrow(BoundaryDecodeError);
+  });
+
+  it('refuses a reply over the size limit with ERR_ISOLATE_REPLY_TOO_LARGE, naming the sender, before parsing it', () => {
+    const text = JSON.stringify(['x'.repeat(DEFAULT_MAX_DECODE_LENGTH)]);
+    let caught: unknown;
+    try {
+      decode(text, undefined, { from: '"some-package"' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BoundaryLimitError);
+    expect(caught).toMatchObject({ code: 'ERR_ISOLATE_REPLY_TOO_LARGE', maxLength: DEFAULT_MAX_DECODE_LENGTH });
+    expect((caught as Error).message).toContain('"some-package" sent');
+  });
+
+  it('decodes an error with 60,000 non-enumerable fields (each one looked up in a set, not a list)', () => {
+    const props: Record<string, number> = {};
+    const hidden: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      props[`p${i}`] = i;
+      hidden.push(`p${i}`);
+    }
+    const error = decode(JSON.stringify({ $t: 'err', name: 'Error', message: 'many', props: { ...props, shown: 1 }, hidden })) as Error & Record<string, number>;
+    expect(Object.keys(error)).toEqual(['shown']);
+    expect(error.p59999).toBe(59_999);
+  });
+
+  it('carries bigints as hex (linear to convert both ways), negative ones too, and refuses other digits', () => {
+    const huge = 7n ** 200_000n;
+    expect(decode(encode([huge, -huge, 0n, -1n]))).toEqual([huge, -huge, 0n, -1n]);
+    expect(encode(-255n)).toBe('{"$t":"big","v":"-ff"}');
+    expect(() => decode('{"$t":"big","v":"12x"}')).toThrow(BoundaryDecodeError);
+    expect(() => decode('{"$t":"big","v":"-"}')).toThrow(BoundaryDecodeError);
   });
 });

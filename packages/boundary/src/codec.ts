@@ -39,10 +39,27 @@ export interface Handles {
   receive(record: Readonly<Record<string, unknown>>): unknown;
 }
 
+/** Raised on the host when the guest sends more than the host accepts in one piece. */
+export class BoundaryLimitError extends Error {
+  readonly code = 'ERR_ISOLATE_REPLY_TOO_LARGE';
+  constructor(readonly length: number, readonly maxLength: number, from = 'the guest') {
+    super(`isolate-deps: ${from} sent ${length} characters, more than the ${maxLength} the host accepts in one reply`);
+    this.name = 'BoundaryLimitError';
+  }
+}
+
 export interface DecodeOptions {
   /** Longest text accepted, in UTF-16 code units (the host bounds what an instance can make it allocate). */
   maxLength?: number;
+  /** Who sent the text, for the size-limit message (e.g. `"yaml"`). */
+  from?: string;
 }
+
+/**
+ * Longest text the host decodes by default: JSON.parse can turn text into about ten times its size in objects,
+ * so this keeps one reply well inside a default Node heap.
+ */
+export const DEFAULT_MAX_DECODE_LENGTH = 64 * 1024 * 1024;
 
 /** The fields of an Error that cross the boundary. */
 export interface ErrorRecord {
@@ -136,7 +153,8 @@ class Encoder {
         return { [TAG]: 'u' };
       case 'bigint':
         this.tagged = true;
-        return { [TAG]: 'big', v: value.toString() };
+        // Hex, not decimal: converting is linear in the digits on both sides, decimal is quadratic.
+        return { [TAG]: 'big', v: value < 0n ? `-${(-value).toString(16)}` : value.toString(16) };
       case 'symbol':
         this.tagged = true;
         return symbolRecord(value);
@@ -248,12 +266,11 @@ export function errorRecord(error: Error): ErrorRecord {
 // An own "__proto__" data property turns into a prototype change as soon as host code copies it with Object.assign.
 const UNSAFE_KEY = '__proto__';
 const MAX_DEPTH = 1000;
-const DEFAULT_MAX_LENGTH = 512 * 1024 * 1024;
 
 export function decode(text: string, handles?: Handles, options: DecodeOptions = {}): unknown {
   if (typeof text !== 'string') throw new BoundaryDecodeError('not a string');
-  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  if (text.length > maxLength) throw new BoundaryDecodeError(`${text.length} characters is more than the ${maxLength} allowed`);
+  const maxLength = options.maxLength ?? DEFAULT_MAX_DECODE_LENGTH;
+  if (text.length > maxLength) throw new BoundaryLimitError(text.length, maxLength, options.from);
   // Fast path for a string result.
   if (text.charCodeAt(0) === 34 /* " */) {
     try {
@@ -313,8 +330,8 @@ class Decoder {
         if (record.v === 'NaN' || record.v === 'Infinity' || record.v === '-Infinity') return Number(record.v);
         throw new BoundaryDecodeError(`bad number ${JSON.stringify(record.v)}`);
       case 'big':
-        if (typeof record.v !== 'string' || !/^-?\d{1,100000}$/.test(record.v)) throw new BoundaryDecodeError('bad bigint');
-        return BigInt(record.v);
+        if (typeof record.v !== 'string' || !/^-?[\da-f]+$/.test(record.v)) throw new BoundaryDecodeError('bad bigint');
+        return record.v[0] === '-' ? -BigInt(`0x${record.v.slice(1)}`) : BigInt(`0x${record.v}`);
       case 'sym':
         return decodeSymbol(record);
       case 'r': {
@@ -409,10 +426,11 @@ class Decoder {
     this.nodes.push(error);
     if (record.props !== undefined) {
       if (!isRecord(record.props)) throw new BoundaryDecodeError('bad error fields');
-      const hidden = Array.isArray(record.hidden) ? record.hidden : [];
+      // A set, not a list scan per field: an error may carry tens of thousands of fields.
+      const hidden = new Set<unknown>(Array.isArray(record.hidden) ? record.hidden : []);
       for (const key of Object.keys(record.props)) {
         if (key === UNSAFE_KEY) continue;
-        Object.defineProperty(error, key, { value: this.value(record.props[key], depth + 1), enumerable: !hidden.includes(key), writable: true, configurable: true });
+        Object.defineProperty(error, key, { value: this.value(record.props[key], depth + 1), enumerable: !hidden.has(key), writable: true, configurable: true });
       }
     }
     if (Object.hasOwn(record, 'cause')) Object.defineProperty(error, 'cause', { value: this.value(record.cause, depth + 1), configurable: true, writable: true, enumerable: false });

@@ -26,7 +26,7 @@ export const Op = {
   instanceOf: 'i',
   /** [id, count, id, count, ...] → undefined: the host dropped handles it had been sent `count` times. */
   release: 'r',
-  /** [] → { handles, callbacks }: live handle counts, for tests and leak checks. */
+  /** [] → { handles, callbacks, nextTimerMs }: live handle counts (for tests and leak checks), and when the guest's next timer is due (null: none). */
   stats: 'z',
   /** Answers "0" at once: the cost of crossing the boundary and nothing else (for the benchmark). */
   ping: 'p',

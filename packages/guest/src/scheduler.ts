@@ -95,6 +95,15 @@ export function runDueTimers(): void {
   }
 }
 
+/** Milliseconds until the earliest timer is due (0 when one is due now), or null without timers: the host's pump sleeps that long. */
+export function nextTimerDelay(): number | null {
+  if (timers.size === 0) return null;
+  let earliest: bigint | undefined;
+  for (const timer of timers.values()) if (earliest === undefined || timer.deadline < earliest) earliest = timer.deadline;
+  const left = earliest! - monotonic();
+  return left <= 0n ? 0 : Number(left / MS);
+}
+
 export function installTimers(): void {
   const globals = globalThis as unknown as Record<string, unknown>;
   globals.setTimeout = (callback: Callback, ms?: number, ...args: unknown[]) => schedule(callback, ms, args, false);

@@ -7,7 +7,7 @@
  */
 import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isolate-deps/boundary';
 import './environment.ts';
-import { runDueTimers } from './scheduler.ts';
+import { nextTimerDelay, runDueTimers } from './scheduler.ts';
 import './v8-stack-trace.ts';
 import './intl-segmenter.ts';
 import { encodeThrown, GuestHandles } from './handles.ts';
@@ -85,7 +85,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
 
   function perform(op: string | undefined, ref: string, args: unknown[]): unknown {
     if (op === Op.release) return handles.release(args);
-    if (op === Op.stats) return handles.stats();
+    if (op === Op.stats) return { ...handles.stats(), nextTimerMs: nextTimerDelay() };
     const byPath = !ref.startsWith('#');
     const { value, parent } = byPath ? memberAt(ref) : { value: handles.valueOf(Number(ref.slice(1))), parent: undefined };
     const subject = value as Record<PropertyKey, unknown>;

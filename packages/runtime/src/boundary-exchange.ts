@@ -1,8 +1,5 @@
-import { decode, encodeMarked, type Handles } from '@isolate-deps/boundary';
+import { decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, type Handles } from '@isolate-deps/boundary';
 import { DetachedHandles, IsolateHandleExpiredError, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
-
-// What an instance may hand back in one reply, in UTF-16 code units, when its policy sets no memory limit.
-const DEFAULT_MAX_REPLY = 512 * 1024 * 1024;
 
 /**
  * One call across the boundary: encodes the host's arguments for the instance that runs it (callbacks and
@@ -12,12 +9,14 @@ const DEFAULT_MAX_REPLY = 512 * 1024 * 1024;
  */
 export class BoundaryExchange {
   private handles: Handles | undefined;
+  private session: BoundarySession | undefined;
   private hostFailure: { error: unknown } | undefined;
 
   constructor(
     private readonly owner: SessionOwner,
     private readonly pinned: BoundarySession | undefined,
-    private readonly maxReply = DEFAULT_MAX_REPLY,
+    /** Longest reply decoded, in UTF-16 code units; a longer one fails with ERR_ISOLATE_REPLY_TOO_LARGE. */
+    private readonly maxReply = DEFAULT_MAX_DECODE_LENGTH,
   ) {}
 
   /** Size of the encoded arguments of the last run, for the call event. */
@@ -29,6 +28,7 @@ export class BoundaryExchange {
     try {
       if (this.pinned && this.pinned !== session) throw new IsolateHandleExpiredError(this.owner.packageName, 'the instance was replaced');
       session?.bind(this.owner);
+      this.session = session;
       this.handles = session ?? new DetachedHandles(this.owner.packageName);
       encoded = encodeMarked(args, this.handles);
     } catch (error) {
@@ -42,7 +42,12 @@ export class BoundaryExchange {
 
   settle(reply: string): unknown {
     if (this.hostFailure) throw this.hostFailure.error;
-    const value = reply.length > 1 ? decode(reply.slice(1), this.handles, { maxLength: this.maxReply }) : undefined;
+    let value: unknown;
+    try {
+      value = reply.length > 1 ? decode(reply.slice(1), this.handles, { maxLength: this.maxReply, from: `"${this.owner.packageName}"` }) : undefined;
+    } finally {
+      this.session?.callEnded();
+    }
     if (reply[0] === '0') return value;
     throw this.owner.hostError(value);
   }

@@ -6,7 +6,7 @@
  * - Host functions passed in become callbacks ({"$t":"cb"}) that the guest calls through `invoke-callback`.
  * - A guest promise becomes a host Promise, settled when the guest calls `settle`.
  */
-import { BoundaryDecodeError, decode, encode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { guestProxy } from './guest-proxy.ts';
 
 /** What a session needs from its package: a call into this very instance. */
@@ -50,7 +50,11 @@ export function facadeOwner(value: object): SessionOwner | undefined {
   return facadeRecords.get(value)?.owner;
 }
 
-const MAX_EARLY_SETTLEMENTS = 10_000;
+// Settlements that arrive during a call for promises its reply has not announced yet: kept for that call only.
+const MAX_EARLY_SETTLEMENTS = 1_000;
+const MAX_EARLY_CHARS = DEFAULT_MAX_DECODE_LENGTH;
+// Guest promises the host waits on at once; past this a new one is refused (each holds its resolvers).
+const MAX_PENDING_PROMISES = 10_000;
 const RELEASE_DELAY_MS = 10;
 const MAX_CALLBACKS = 10_000;
 const PUMP_MAX_DELAY_MS = 50;
@@ -66,10 +70,13 @@ export class BoundarySession implements Handles {
   private readonly callbacks = new Map<number, CallbackEntry>();
   private readonly callbackIds = new WeakMap<object, number>();
   private readonly promises = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
-  // A guest promise can settle before the reply that announces it has been read.
+  // A guest promise can settle before the reply that announces it has been read (within the same call).
   private readonly early = new Map<number, string>();
+  private earlyChars = 0;
   private disposed = false;
   private pumpTimer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private pumpedMs = 0;
 
   /** Binds the session to the package that runs its instance (done on the first call). */
   bind(owner: SessionOwner): void {
@@ -95,6 +102,21 @@ export class BoundarySession implements Handles {
       this.promises.clear();
     }
     this.callbacks.clear();
+    this.callEnded();
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+  }
+
+  /**
+   * A reply of this instance has been read: settlements no announced promise claimed are dropped (a guest
+   * settling ids it never sent must not make the host hold them), and promises still pending get the pump.
+   */
+  callEnded(): void {
+    if (this.early.size > 0) {
+      this.early.clear();
+      this.earlyChars = 0;
+    }
+    if (this.promises.size > 0 && !this.pumping) this.schedulePump(0);
   }
 
   get isDisposed(): boolean {
@@ -199,12 +221,12 @@ export class BoundarySession implements Handles {
       // Most recently used last: eviction takes from the front.
       this.callbacks.delete(id);
       this.callbacks.set(id, entry);
-      const list = decode(args, this);
+      const list = decode(args, this, { from: this.from() });
       if (!Array.isArray(list)) throw new BoundaryDecodeError('callback arguments must be a list');
       const [thisArg, ...rest] = list;
       return `0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`;
     } catch (error) {
-      return `1${encodeHostError(error, this)}`;
+      return `1${encodeHostError(error)}`;
     }
   }
 
@@ -226,39 +248,58 @@ export class BoundarySession implements Handles {
       const early = this.early.get(id);
       if (early !== undefined) {
         this.early.delete(id);
+        this.earlyChars -= early.length;
         this.resolveWith(early, resolve, reject);
+      } else if (this.promises.size >= MAX_PENDING_PROMISES) {
+        reject(Object.assign(new RangeError(`isolate-deps: "${this.owner?.packageName ?? '?'}" returned more than ${MAX_PENDING_PROMISES} promises that are still pending; this one is refused`), { code: 'ERR_ISOLATE_TOO_MANY_PROMISES' }));
       } else {
         this.promises.set(id, { resolve, reject });
-        this.schedulePump(0);
       }
     });
   }
 
+  private from(): string {
+    return `"${this.owner?.packageName ?? '?'}"`;
+  }
+
   /**
-   * The guest has no event loop of its own: its timers run when it is called. While a promise is pending the
-   * host calls in now and then (backing off), so a guest promise waiting on setTimeout still settles. Past
-   * PUMP_REF_MS the pump no longer keeps the process alive, as a promise nothing will settle would not.
+   * The guest has no event loop of its own: its timers run when it is called. While a promise is pending and
+   * the guest has a timer, the host calls in when that timer is due (at most every PUMP_MAX_DELAY_MS once
+   * backed off), so a promise waiting on setTimeout still settles. Without guest timers nothing but a later
+   * call can settle the promise, so the pump stops, and the process may exit, as Node's would. After
+   * PUMP_REF_MS of pumping the pump no longer keeps the process alive.
    */
-  private schedulePump(attempt: number): void {
+  private schedulePump(attempt: number, guestDelay = 0): void {
     if (this.pumpTimer || this.promises.size === 0 || this.disposed) return;
-    const delay = Math.min(2 ** attempt, PUMP_MAX_DELAY_MS);
+    if (attempt === 0) this.pumpedMs = 0;
+    const delay = Math.max(Math.min(2 ** attempt, PUMP_MAX_DELAY_MS), guestDelay);
+    this.pumpedMs += delay;
     this.pumpTimer = setTimeout(() => {
       this.pumpTimer = undefined;
       if (this.promises.size === 0 || this.disposed || !this.owner) return;
+      let nextTimerMs: unknown = 0;
+      this.pumping = true;
       try {
-        this.owner.callIn(this, Op.stats, []);
+        nextTimerMs = (this.owner.callIn(this, Op.stats, []) as { nextTimerMs?: unknown } | undefined)?.nextTimerMs;
       } catch {
-        // Busy (a call is running, which pumps too) or gone (dispose rejected the promises).
+        // Busy (a call is running; its end wakes the pump again) or gone (dispose rejected the promises).
+        return;
+      } finally {
+        this.pumping = false;
       }
-      this.schedulePump(attempt + 1);
+      if (typeof nextTimerMs === 'number' && Number.isFinite(nextTimerMs)) this.schedulePump(attempt + 1, Math.max(0, nextTimerMs));
     }, delay);
-    if (attempt * PUMP_MAX_DELAY_MS > PUMP_REF_MS) this.pumpTimer.unref();
+    if (this.pumpedMs > PUMP_REF_MS) this.pumpTimer.unref();
   }
 
   private settle(id: number, outcome: string): void {
     const pending = this.promises.get(id);
     if (!pending) {
-      if (this.early.size < MAX_EARLY_SETTLEMENTS) this.early.set(id, outcome);
+      // Bounded and dropped when the call's reply has been read (callEnded): ids nothing announces go nowhere.
+      if (this.early.size < MAX_EARLY_SETTLEMENTS && this.earlyChars + outcome.length <= MAX_EARLY_CHARS) {
+        this.early.set(id, outcome);
+        this.earlyChars += outcome.length;
+      }
       return;
     }
     this.promises.delete(id);
@@ -267,7 +308,7 @@ export class BoundarySession implements Handles {
 
   private resolveWith(outcome: string, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
     try {
-      const value = outcome.length > 1 ? decode(outcome.slice(1), this) : undefined;
+      const value = outcome.length > 1 ? decode(outcome.slice(1), this, { from: this.from() }) : undefined;
       if (outcome[0] === '0') resolve(value);
       else reject(this.owner ? this.owner.hostError(value) : value);
     } catch (error) {
@@ -276,13 +317,30 @@ export class BoundarySession implements Handles {
   }
 }
 
-/** Encodes an error thrown by host code for the guest; never throws. */
-function encodeHostError(error: unknown, handles: Handles): string {
+/**
+ * Encodes an error thrown by host code for the guest; never throws. Only its name, message and a primitive
+ * `code` cross: the host's stack (with the app's file paths) and its other fields stay on the host.
+ */
+export function encodeHostError(error: unknown): string {
   try {
-    return encodeMarked(error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`), handles);
+    const source = (error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`)) as Error & { code?: unknown };
+    const copy = newErrorOfClass(String(source.name), String(source.message));
+    const code = source.code;
+    if (typeof code === 'string' || typeof code === 'number') (copy as Error & { code?: unknown }).code = code;
+    return encodeMarked(copy);
   } catch {
-    return encodeMarked(new Error('isolate-deps: a host callback threw a value that could not be sent'));
+    return encodeMarked(newErrorOfClass('Error', 'isolate-deps: a host callback threw a value that could not be sent'));
   }
+}
+
+const ERROR_CLASSES: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+/** An error with the given name and message and no stack: the guest's decoder gives it a stack of its own. */
+function newErrorOfClass(name: string, message: string): Error {
+  const error = new (Object.hasOwn(ERROR_CLASSES, name) ? ERROR_CLASSES[name]! : Error)(message);
+  if (error.name !== name) Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(error, 'stack', { value: undefined, configurable: true, writable: true, enumerable: false });
+  return error;
 }
 
 /** A handle outlived the instance that owned it (the instance trapped or was replaced). */
@@ -336,7 +394,7 @@ export function attachSession<T extends object>(guest: T, session: BoundarySessi
 /** The boundary imports of an instance without a session (in a worker): callbacks are refused, settlements dropped. */
 export function detachedBoundaryImports(): Record<string, unknown> {
   return {
-    invokeCallback: () => `1${encodeMarked(new TypeError('isolate-deps: host callbacks are not available to an instance in a worker'))}`,
+    invokeCallback: () => `1${encodeHostError(new TypeError('isolate-deps: host callbacks are not available to an instance in a worker'))}`,
     settle: () => undefined,
     releaseCallbacks: () => undefined,
   };

@@ -6,6 +6,8 @@ export interface BoundaryStats {
   handles: number;
   /** Host callbacks the guest holds. */
   callbacks: number;
+  /** Milliseconds until the guest's next timer is due; null when it has none. */
+  nextTimerMs: number | null;
 }
 
 /** Live handle counts of the isolated package behind `member` (any function or object of its facade): for leak checks. */

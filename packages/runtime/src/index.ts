@@ -2,7 +2,7 @@ import type { ExportShape } from '@isolate-deps/boundary';
 import { facadeOf } from './facade.ts';
 import { IsolatedPackage, type PackageManifest } from './isolated-package.ts';
 
-export { BoundaryDecodeError, type ExportShape } from '@isolate-deps/boundary';
+export { BoundaryDecodeError, BoundaryLimitError, type ExportShape } from '@isolate-deps/boundary';
 export { IsolateHandleExpiredError } from './boundary-session.ts';
 export { boundaryStats, type BoundaryStats } from './boundary-stats.ts';
 export { CapabilityDeniedError, IsolateTerminatedError, IsolateCircuitOpenError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { decode, rebuildError, type ExportShape } from '@isolate-deps/boundary';
+import { decode, DEFAULT_MAX_DECODE_LENGTH, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
 import type { BoundarySession } from './boundary-session.ts';
@@ -68,7 +68,8 @@ export class IsolatedPackage {
   /** Like call, pinned to the instance of `session` when a handle is involved (handles live in one instance). */
   callIn(session: BoundarySession | undefined, target: string, args: unknown[]): unknown {
     const memoryMb = this.manifest.execution?.limits.memoryMb;
-    const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? undefined : memoryMb * 1024 * 1024);
+    // A reply cannot be longer than the instance's memory, nor than the host decodes at all.
+    const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? DEFAULT_MAX_DECODE_LENGTH : Math.min(memoryMb * 1024 * 1024, DEFAULT_MAX_DECODE_LENGTH));
     return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args)));
   }
 
@@ -102,7 +103,18 @@ export class IsolatedPackage {
       this.record(exportName, instance, started, bytesIn(), 0, outcome);
       throw error;
     }
-    const slot = this.pool.acquire();
+    let slot: Slot;
+    try {
+      slot = this.pool.acquire();
+    } catch (error) {
+      if (error instanceof IsolateReentrancyError) throw error;
+      // A new instance failed to start (its top-level code hit timeoutMs, or it trapped): a failure like any other.
+      const failure = this.classify(error, undefined);
+      outcome = failure instanceof IsolateTimeoutError ? 'timeout' : failure instanceof IsolateMemoryLimitError ? 'memory-limit' : 'trap';
+      this.breaker.failure();
+      this.record(exportName, instance, started, bytesIn(), 0, outcome);
+      throw failure;
+    }
     instance = slot.id;
     try {
       reply = use(slot.guest);
@@ -134,10 +146,10 @@ export class IsolatedPackage {
     }
   }
 
-  private classify(error: unknown, slot: Slot): Error {
+  private classify(error: unknown, slot: Slot | undefined): Error {
     if (error instanceof IsolateTimeoutError) return error;
     // A failed memory.grow can also surface as a plain trap; a memory near its cap tells them apart.
-    if (this.atMemoryLimit(slot)) return new IsolateMemoryLimitError(this.manifest.name, this.manifest.execution!.limits.memoryMb!, error);
+    if (slot && this.atMemoryLimit(slot)) return new IsolateMemoryLimitError(this.manifest.name, this.manifest.execution!.limits.memoryMb!, error);
     return new IsolateTrapError(this.manifest.name, error);
   }
 

@@ -11,8 +11,14 @@ export interface Violation {
 export type ViolationHandler = (violation: Violation) => void;
 
 const handlers = new Set<ViolationHandler>();
-const reported = new Set<string>();
+/** Capabilities already printed, per package: at most MAX_PRINTED_CAPABILITIES each, however many names a guest invents. */
+const printed = new Map<string, Set<string>>();
 let logToStderr = true;
+
+// The guest chooses both strings: keep what the host holds and prints short.
+const MAX_CAPABILITY_LENGTH = 100;
+const MAX_TARGET_LENGTH = 1000;
+const MAX_PRINTED_CAPABILITIES = 16;
 
 /** Subscribes to every violation of every isolated package in this process. Returns an unsubscribe function. */
 export function onViolation(handler: ViolationHandler): () => void {
@@ -25,7 +31,9 @@ export function setViolationLogging(enabled: boolean): void {
   logToStderr = enabled;
 }
 
-export function reportViolation(packageName: string, capability: string, target: string, policyFile: string): void {
+export function reportViolation(packageName: string, rawCapability: string, rawTarget: string, policyFile: string): void {
+  const capability = clip(String(rawCapability), MAX_CAPABILITY_LENGTH);
+  const target = clip(String(rawTarget), MAX_TARGET_LENGTH);
   // Capturing a stack is the costly part, and some packages probe the environment on every call.
   const violation: Violation = { package: packageName, capability, target, time: new Date().toISOString(), stack: handlers.size > 0 ? new Error().stack : undefined };
   if (eventsEnabled) emitEvent({ type: 'denial', package: packageName, capability, target, time: violation.time });
@@ -36,14 +44,32 @@ export function reportViolation(packageName: string, capability: string, target:
       // a faulty handler must not turn a denial into a crash of the app
     }
   }
-  const key = `${packageName}\0${capability}`;
-  if (logToStderr && !reported.has(key)) {
-    reported.add(key);
-    const line = `isolate-deps: denied ${capability} "${target}" to "${packageName}" (not granted in ${policyFile}; further ${capability} denials for it are not repeated)`;
-    // Pages have no stderr: the browser runtime shares this module and warns on the console instead.
-    if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
-    else console.warn(line);
-  }
+  if (logToStderr) printOnce(packageName, capability, target, policyFile);
+}
+
+function printOnce(packageName: string, capability: string, target: string, policyFile: string): void {
+  let seen = printed.get(packageName);
+  if (!seen) printed.set(packageName, (seen = new Set()));
+  if (seen.has(capability) || seen.size > MAX_PRINTED_CAPABILITIES) return;
+  seen.add(capability);
+  // Quoted as JSON: a guest's newline or terminal escape cannot forge a line of the host's output.
+  const name = /^[\w.-]+$/.test(capability) ? capability : quote(capability);
+  const line =
+    seen.size > MAX_PRINTED_CAPABILITIES
+      ? `isolate-deps: further denials of "${packageName}" are not printed (more than ${MAX_PRINTED_CAPABILITIES} kinds; onViolation still receives each one)`
+      : `isolate-deps: denied ${name} ${quote(target)} to "${packageName}" (not granted in ${policyFile}; further ${name} denials for it are not repeated)`;
+  // Pages have no stderr: the browser runtime shares this module and warns on the console instead.
+  if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
+  else console.warn(line);
+}
+
+/** JSON string syntax, with C1 controls and line separators escaped too (terminals act on them). */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** Where a package's refusals go: `report` only tells (stderr, handlers), `deny` tells and throws the guest's error payload. */

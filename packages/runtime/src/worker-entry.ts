@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { Op } from '@isolate-deps/boundary';
 import { coreModule } from './core-modules.ts';
 import { onEvent, type IsolateEvent } from './events.ts';
 import { createHostImports } from './host-bindings.ts';
@@ -21,11 +22,13 @@ const { port, flag, componentDir, manifest, observe, instance } = workerData as 
   manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number; timeoutMs?: number };
 };
 
+// What one reply forwards to the caller's thread; a guest that reports more in one call is not let grow them.
+const MAX_FORWARDED = 1_000;
 const violations: Violation[] = [];
 const events: IsolateEvent[] = [];
 setViolationLogging(false); // the caller's thread reports them, once per package and capability
-onViolation((v) => violations.push(v));
-if (observe) onEvent((e) => events.push(e));
+onViolation((v) => violations.length < MAX_FORWARDED && violations.push(v));
+if (observe) onEvent((e) => events.length < MAX_FORWARDED && events.push(e));
 
 let guest: GuestExports | undefined;
 const memories: WebAssembly.Memory[] = [];
@@ -44,29 +47,30 @@ async function boot(): Promise<void> {
   );
 }
 
-function reply(message: Record<string, unknown>): void {
-  port.postMessage({ ...message, memoryBytes: memories.reduce((n, m) => n + m.buffer.byteLength, 0), violations: violations.splice(0), events: events.splice(0) });
+function reply(seq: number, message: Record<string, unknown>): void {
+  port.postMessage({ ...message, seq, memoryBytes: memories.reduce((n, m) => n + m.buffer.byteLength, 0), violations: violations.splice(0), events: events.splice(0) });
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
 
-port.on('message', async (message: { op: 'boot' | 'call' | 'describe'; target?: string; args?: string }) => {
+port.on('message', async (message: { op: 'boot' | 'load' | 'call' | 'describe'; seq: number; target?: string; args?: string }) => {
+  const { seq } = message;
   if (message.op === 'boot') {
     try {
       await boot();
-      // Warm up before the first timed call: the package's lazy load and V8's lazy compilation of the
-      // engine's wasm code would otherwise count against the first call's time limit.
-      guest!.describe();
-      reply({});
+      // Warm up the call path (V8 compiles the engine's wasm lazily) without running any of the package.
+      guest!.call(Op.ping, '[]');
+      reply(seq, {});
     } catch (error) {
-      reply({ error: `isolate-deps: the worker for "${manifest.name}" failed to start: ${(error as Error).message}` });
+      reply(seq, { error: `isolate-deps: the worker for "${manifest.name}" failed to start: ${(error as Error).message}` });
     }
     return;
   }
   try {
+    // "load" runs the package's top-level code (describe loads every root), under the caller's time limit.
     const answer = message.op === 'call' ? guest!.call(message.target!, message.args!) : guest!.describe();
-    reply({ reply: answer });
+    reply(seq, { reply: answer });
   } catch (error) {
-    reply({ trap: (error as Error).message });
+    reply(seq, { trap: (error as Error).message });
   }
 });

@@ -8,6 +8,8 @@ import { reportViolation, type Violation } from './violations.ts';
 
 /** What the worker sends back after each request. */
 export interface WorkerReply {
+  /** The request this answers: a reply to an earlier request (one that timed out) is dropped, never read as this one's. */
+  seq: number;
   reply?: string;
   trap?: string;
   error?: string;
@@ -16,6 +18,8 @@ export interface WorkerReply {
   events: IsolateEvent[];
 }
 
+// Compiling and instantiating the component: host work the package cannot stretch. Its top-level code runs
+// after that, in the "load" step, under the package's own timeoutMs.
 const BOOT_TIMEOUT_MS = 30_000;
 
 /**
@@ -40,16 +44,30 @@ export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutM
   worker.unref();
   port1.unref();
   let memoryBytes = 0;
+  let seq = 0;
+  let gone = false;
 
-  const request = (message: unknown, limitMs: number): WorkerReply => {
+  const request = (message: Record<string, unknown>, limitMs: number): WorkerReply => {
+    if (gone) throw new Error(`isolate-deps: the worker of "${manifest.name}" was stopped`);
+    const id = ++seq;
     Atomics.store(flag, 0, 0);
-    port1.postMessage(message);
-    if (Atomics.wait(flag, 0, 0, limitMs) === 'timed-out') {
-      void worker.terminate();
-      throw new IsolateTimeoutError(manifest.name, limitMs);
+    port1.postMessage({ ...message, seq: id });
+    const deadline = performance.now() + limitMs;
+    let reply: WorkerReply | undefined;
+    while (!reply) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') {
+        // The worker may still answer later: it is stopped, and this slot refuses every later request.
+        gone = true;
+        void worker.terminate();
+        throw new IsolateTimeoutError(manifest.name, limitMs);
+      }
+      Atomics.store(flag, 0, 0);
+      for (let next = receiveMessageOnPort(port1); next; next = receiveMessageOnPort(port1)) {
+        const candidate = next.message as WorkerReply;
+        if (candidate.seq === id) reply = candidate;
+      }
     }
-    const reply = receiveMessageOnPort(port1)?.message as WorkerReply | undefined;
-    if (!reply) throw new Error(`isolate-deps: the worker of "${manifest.name}" sent no reply`);
     memoryBytes = reply.memoryBytes;
     // Violations and events happened in the worker: deliver them to this thread's handlers and stderr.
     for (const v of reply.violations) reportViolation(v.package, v.capability, v.target, manifest.policyFile);
@@ -59,7 +77,14 @@ export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutM
     return reply;
   };
 
-  request({ op: 'boot' }, BOOT_TIMEOUT_MS);
+  try {
+    request({ op: 'boot' }, BOOT_TIMEOUT_MS);
+    request({ op: 'load' }, timeoutMs);
+  } catch (error) {
+    gone = true;
+    void worker.terminate();
+    throw error;
+  }
   if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'create', time: new Date().toISOString() });
   return {
     id,
@@ -70,6 +95,7 @@ export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutM
     },
     memoryBytes: () => memoryBytes,
     dispose(reason) {
+      gone = true;
       void worker.terminate();
       if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
     },

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp, runAppAsync, type BuiltApp } from './support/app.ts';
+
+// Everything a guest can make the host hold or do is bounded, and released with its instance.
+// The apps share the `misbehaving` component (limits and breaker settings are not part of it).
+
+// Runs one call after the instance is up and reports how much the host's heap grew across it (after a GC).
+const MEASURED_CALL = `
+  import misbehaving from 'misbehaving';
+  const heap = () => { globalThis.gc(); return process.memoryUsage().heapUsed; };
+  const [fn, ...args] = JSON.parse(process.argv[2]);
+  misbehaving.counter(); // the instance exists before the measurement
+  const before = heap();
+  let outcome;
+  try {
+    outcome = { value: misbehaving[fn](...args) };
+  } catch (e) {
+    outcome = { error: e.name, code: e.code, message: String(e.message).slice(0, 300), ownFields: Object.getOwnPropertyNames(e).length, enumerableFields: Object.keys(e).length };
+  }
+  if (typeof outcome.value === 'string') outcome.value = outcome.value.length;
+  const grewMb = (heap() - before) / 2 ** 20;
+  console.log(JSON.stringify({ ...outcome, grewMb, next: misbehaving.counter() }));
+`;
+
+// A flood is slow for the guest itself (its bindings encode every string in interpreted JS): more time than runAppAsync gives.
+function runLong(app: BuiltApp, args: string[]): Promise<{ stdout: string; stderr: string; status: number | null; result: unknown }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', app.outfile, ...args], { cwd: app.dir, env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 400_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      let result: unknown;
+      try {
+        result = JSON.parse(stdout.trim().split('\n').pop() ?? 'null');
+      } catch {
+        result = undefined;
+      }
+      resolve({ stdout, stderr, status, result });
+    });
+  });
+}
+
+async function measured(name: string, call: unknown[]) {
+  const app = await buildApp(`boundary-limits-${name}`, { policy: { packages: { misbehaving: { isolate: true } } }, source: MEASURED_CALL });
+  const run = await runLong(app, [JSON.stringify(call)]);
+  expect(run.status, run.stderr.slice(0, 2000)).toBe(0);
+  return { ...run, result: run.result as { value?: unknown; error?: string; code?: string; message?: string; ownFields?: number; enumerableFields?: number; grewMb: number; next: number } };
+}
+
+describe('what a guest can make the host hold', () => {
+  it('100,000 denials with ever-new capability names leave stderr and the host heap bounded', async () => {
+    const { result, stderr } = await measured('denial-flood', ['floodDenials', 100_000, 20]);
+    expect(result.value).toBe(100_000);
+    const lines = stderr.split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(lines.some((line) => line.includes('further denials of "misbehaving" are not printed'))).toBe(true);
+    // The guest's text is quoted: no raw escape sequence or forged line reaches the terminal.
+    expect(stderr).not.toContain('\u001b');
+    expect(lines.some((line) => line.startsWith('forged line'))).toBe(false);
+    // 100,000 kept names of 40+ characters would be about 10 MB.
+    expect(result.grewMb).toBeLessThan(4);
+    expect(result.next).toBe(2);
+  });
+
+  it('settlements of promise ids the host was never sent do not accumulate on the host', async () => {
+    // 1,000 × 10,000 characters: 10 MB if the host kept them.
+    const { result } = await measured('settle-flood', ['floodSettlements', 1_000, 10_000]);
+    expect(result.value).toBe(1_000);
+    expect(result.grewMb).toBeLessThan(4);
+    expect(result.next).toBe(2);
+  });
+});
+
+describe('replies the host decodes', () => {
+  it('decodes an error with 60,000 non-enumerable fields, keeping them non-enumerable', async () => {
+    const { result } = await measured('hidden-fields', ['hiddenProps', 60_000]);
+    expect(result).toMatchObject({ error: 'Error', message: 'many hidden fields', enumerableFields: 0, next: 2 });
+    expect(result.ownFields).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('refuses a reply over the size limit with ERR_ISOLATE_REPLY_TOO_LARGE, and the package keeps working', async () => {
+    const { result } = await measured('huge-reply', ['largeReply', 80 * 2 ** 20]);
+    expect(result).toMatchObject({ error: 'BoundaryLimitError', code: 'ERR_ISOLATE_REPLY_TOO_LARGE', next: 2 });
+    expect(result.message).toContain('"misbehaving"');
+  });
+});
+
+describe('limits that cannot be sidestepped', () => {
+  const LOAD_SOURCE = `
+    import { ok } from 'misbehaving/load-spin';
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      try { results.push(ok()); } catch (e) { results.push(e.code); }
+    }
+    console.log(JSON.stringify(results));
+  `;
+  const loadPolicy = {
+    packages: {
+      misbehaving: { isolate: true, allow: { env: ['MISBEHAVING_SPIN_AT_LOAD'] }, limits: { timeoutMs: 1000 }, circuitBreaker: { failures: 2, windowMs: 600_000, cooldownMs: 600_000 } },
+    },
+  };
+
+  it("stops a package whose top-level code never ends at limits.timeoutMs, and the circuit breaker counts it", async () => {
+    const app = await buildApp('boundary-limits-load-spin', { policy: loadPolicy, source: LOAD_SOURCE });
+    const spinning = await runAppAsync(app, { MISBEHAVING_SPIN_AT_LOAD: '1' });
+    expect(spinning.status, spinning.stderr).toBe(0);
+    expect(spinning.result).toEqual(['ERR_ISOLATE_TIMEOUT', 'ERR_ISOLATE_TIMEOUT', 'ERR_ISOLATE_CIRCUIT_OPEN']);
+    // Control: the same build loads and answers when its top-level code ends.
+    const loading = await runAppAsync(app);
+    expect(loading.result).toEqual([true, true, true]);
+  });
+
+  it('a late worker reply is never read as the answer of the next call', async () => {
+    const app = await buildApp('boundary-limits-late-reply', {
+      policy: { packages: { misbehaving: { isolate: true, limits: { timeoutMs: 1000 } } } },
+      source: `
+        import misbehaving from 'misbehaving';
+        const results = [];
+        for (const [fn, ...args] of [['busy', 1300], ['counter'], ['busy', 1300], ['counter'], ['counter']]) {
+          try { results.push(misbehaving[fn](...args)); } catch (e) { results.push(e.code); }
+        }
+        console.log(JSON.stringify(results));
+      `,
+    });
+    const run = await runAppAsync(app);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toEqual(['ERR_ISOLATE_TIMEOUT', 1, 'ERR_ISOLATE_TIMEOUT', 1, 2]);
+  });
+});
+
+describe('background work', () => {
+  const pumps = (trace: string) =>
+    readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; export?: string }).filter((e) => e.type === 'call' && e.export === 'z').length;
+
+  it('a promise nothing will settle neither keeps the process alive nor keeps the host calling the guest', async () => {
+    const app = await buildApp('boundary-limits-never', {
+      policy: { packages: { misbehaving: { isolate: true } } },
+      source: `
+        import misbehaving from 'misbehaving';
+        misbehaving.never().then(() => console.log('settled?'));
+        console.log(JSON.stringify('returned'));
+      `,
+    });
+    const trace = path.join(app.dir, 'trace.jsonl');
+    rmSync(trace, { force: true });
+    const run = await runAppAsync(app, { ISOLATE_DEPS_TRACE: trace });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('settled?');
+    expect(pumps(trace)).toBeLessThanOrEqual(2);
+  });
+
+  it('a promise waiting on a guest timer still settles', async () => {
+    const app = await buildApp('boundary-limits-after', {
+      policy: { packages: { misbehaving: { isolate: true } } },
+      source: `
+        import misbehaving from 'misbehaving';
+        console.log(JSON.stringify(await misbehaving.after(300, 'later')));
+      `,
+    });
+    const run = await runAppAsync(app);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toBe('later');
+  });
+});
+
+describe('host errors sent into the guest', () => {
+  it('carry name, message and code, and no host stack or file path', async () => {
+    // The canary is a directory in the app's path: any host stack frame would carry it.
+    const canary = `canary${randomBytes(6).toString('hex')}`;
+    const app: BuiltApp = await buildApp(`boundary-limits-${canary}`, {
+      policy: { packages: { misbehaving: { isolate: true } } },
+      source: `
+        import misbehaving from 'misbehaving';
+        console.log(misbehaving.callAndReport(function refuse() {
+          throw Object.assign(new RangeError('host refused'), { code: 'E_HOST_REFUSED', where: import.meta.url });
+        }));
+      `,
+    });
+    expect(app.outfile).toContain(canary);
+    const run = await runAppAsync(app);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toMatchObject({ name: 'RangeError', message: 'host refused', code: 'E_HOST_REFUSED' });
+    expect(run.stdout).not.toContain(canary);
+    expect(run.stdout).not.toContain('app.mjs');
+    expect((run.result as { own: [string, string][] }).own.map(([key]) => key)).not.toContain('where');
+  });
+});
