@@ -145,6 +145,7 @@ const ROUTES: Route[] = [
   { folder: 'proc-cwd', what: "the app's config through /proc/self/cwd", specifier: '/proc/self/cwd/src/config.json', importer: 'proc-cwd/index.js' },
   { folder: 'dotdot', what: 'a relative path out of the package tree', specifier: '../secrets.json', importer: 'dotdot/index.js' },
   { folder: 'symlink', what: 'its own file that is a symlink to a file outside the package', specifier: './config.json', importer: 'symlink/index.js' },
+  { folder: 'tsconfig-paths', what: 'a bare name its own tsconfig.json maps to a file outside the package', specifier: 'app-config', importer: 'tsconfig-paths/index.js' },
   { folder: 'file-url', what: 'a file: URL', specifier: `file://${HOST_SECRET_FILE}`, importer: 'file-url/index.js' },
   { folder: 'data-url', what: 'a data: URL', specifier: 'data:text/javascript,', importer: 'data-url/index.js' },
   { folder: 'text-loader', what: 'a non-JavaScript file (.txt)', specifier: './notes.txt', importer: 'text-loader/index.js' },
@@ -183,11 +184,13 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
     expectNoCanaryInArtifacts(result.dir);
   });
 
-  it('esbuild: refuses a computed require() that esbuild expands over the folder above the package, naming package and file', () => {
+  it('esbuild: refuses a computed require() that esbuild expands over the folder above the package, naming package, importer, the expression and the file', () => {
     const result = buildApp('glob', 'esbuild', { 'attack-build-glob': 'glob' }, `import { leaked } from 'attack-build-glob';\nconsole.log(JSON.stringify(leaked('secrets')));\n`);
     expectNoCanaryInArtifacts(result.dir);
     expect(result.ok, 'the build must fail').toBe(false);
     expect(result.error).toContain('"attack-build-glob"');
+    expect(result.error).toContain('glob/index.js:2:');
+    expect(result.error).toContain("require('../' + name + '.json')");
     expect(result.error).toContain('build-exfil/secrets.json');
     expect(result.error).toContain('ERR_GUEST_IMPORT_REFUSED');
   });

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { build, type Plugin } from 'esbuild';
+import path from 'node:path';
+import { build, type BuildFailure, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
+import { CONFINEMENT_PLUGIN, GuestImportError, guestConfinement } from './guest-confinement.ts';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
 import { withImportMeta } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
@@ -31,6 +33,7 @@ export interface GuestBundle {
 }
 
 const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
+const ENTRY_FILE = 'isolate-deps-guest-entry.js';
 const BUILTIN_FILTER = new RegExp(`^(node:)?(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 
 /** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
@@ -46,7 +49,7 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
   ].join('\n');
 
   const result = await build({
-    stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: 'isolate-deps-guest-entry.js', loader: 'js' },
+    stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: ENTRY_FILE, loader: 'js' },
     // Metafile paths are relative to this: the entry is found by its name below, whatever the process's cwd.
     absWorkingDir: options.resolveDir,
     bundle: true,
@@ -58,22 +61,53 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     supported: { 'regexp-unicode-property-escapes': false, 'regexp-sticky-and-unicode-flags': false, 'regexp-set-notation': false },
     mainFields: ['main', 'module'],
     conditions: ['node', 'require', 'default'],
+    // Fixed here, never taken from the app's build: nothing of the build's environment is inlined into a guest.
     define: { global: 'globalThis' },
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
     // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
     minifyWhitespace: true,
-    plugins: [guestResolver(options)],
+    plugins: [
+      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_FILTER.test(s) }),
+      guestResolver(options),
+    ],
+  }).catch((error: unknown) => {
+    throw refusalOf(error) ?? error;
   });
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error(`isolate-deps: esbuild produced no guest bundle for "${options.packageName}"`);
-  const entryImports = result.metafile.inputs['isolate-deps-guest-entry.js']?.imports ?? [];
+  const entryImports = result.metafile.inputs[ENTRY_FILE]?.imports ?? [];
   const formats = options.specifiers.map((specifier) => {
     const resolved = entryImports.find((i) => i.original === specifier);
     return resolved && result.metafile.inputs[resolved.path]?.format === 'esm' ? 'esm' : 'cjs';
   });
   return { code: rewriteUnicodePropertyEscapes(text), formats, inputs: Object.keys(result.metafile.inputs) };
+}
+
+const MAX_FILES_SHOWN = 20;
+
+/**
+ * The confinement's refusals in a failed guest build as one error: each with where the import is, and the
+ * files a computed require()/import() would have pulled in listed under it.
+ */
+function refusalOf(error: unknown): GuestImportError | undefined {
+  const refused = (error as Partial<BuildFailure>).errors?.filter((e) => e.pluginName === CONFINEMENT_PLUGIN) ?? [];
+  if (refused.length === 0) return undefined;
+  const files = new Map<string, Set<string>>();
+  for (const e of refused) {
+    const at = e.location;
+    const message = at ? `${e.text}\n    at ${at.file}:${at.line}:${at.column}: ${at.lineText.trim()}` : e.text;
+    const listed = files.get(message) ?? new Set<string>();
+    if (typeof e.detail === 'string') listed.add(e.detail);
+    files.set(message, listed);
+  }
+  const text = [...files].map(([message, listed]) => {
+    const sorted = [...listed].sort();
+    const shown = sorted.slice(0, MAX_FILES_SHOWN).map((f) => `\n      ${f}`).join('');
+    return `${message}${shown}${sorted.length > MAX_FILES_SHOWN ? `\n      … and ${sorted.length - MAX_FILES_SHOWN} more` : ''}`;
+  });
+  return new GuestImportError(text.join('\n'), { cause: error });
 }
 
 /** Resolves host interfaces, Node built-ins and the guest config the way the grant says. */
