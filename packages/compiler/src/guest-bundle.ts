@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type BuildFailure, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
-import { CONFINEMENT_PLUGIN, GuestImportError, guestConfinement } from './guest-confinement.ts';
+import { CONFINEMENT_PLUGIN, GUEST_MODULE, GuestImportError, guestConfinement } from './guest-confinement.ts';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
 import { withImportMeta } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
@@ -120,7 +120,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       build.onResolve({ filter: /^isolate:guest\// }, (args) => {
         const name = args.path.slice('isolate:guest/'.length) as HostInterface;
         if (granted.has(name)) return { path: args.path, external: true };
-        return { path: guestModule(`denied/${name}`) };
+        return { path: guestModule(`denied/${name}`), pluginData: GUEST_MODULE };
       });
       build.onResolve({ filter: /^isolate-deps:guest-config$/ }, () => ({ path: 'config', namespace: 'isolate-deps-config' }));
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-config' }, () => ({
@@ -130,7 +130,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       build.onResolve({ filter: BUILTIN_FILTER }, (args) => {
         const name = args.path.replace(/^node:/, '');
         const implemented = IMPLEMENTED_BUILTINS[name];
-        if (implemented) return { path: guestModule(implemented) };
+        if (implemented) return { path: guestModule(implemented), pluginData: GUEST_MODULE };
         let capability = 'unsupported';
         if (ALWAYS_DENIED_BUILTINS.includes(name.split('/')[0]!)) capability = name.split('/')[0]!;
         else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';
