@@ -54,8 +54,10 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
   const guestFiles = new Set<string>();
   const located = new Map<string, string | undefined>();
 
+  const realpaths = new Map<string, string>();
+  const real = (file: string) => realpaths.get(file) ?? realpaths.set(file, realpathSync(file)).get(file)!;
   const rootOf = (file: string) => longest([...roots].filter((root) => isInside(file, root)));
-  const isGuestImporter = (importer: string) => isInside(importer, guestDir) || [...guestRoots].some((root) => isInside(importer, root));
+  const isGuestFile = (file: string) => isInside(file, guestDir) || [...guestRoots].some((root) => isInside(file, root));
   const dependencyDir = (name: string, fromDir: string) => {
     const key = `${fromDir}\0${name}`;
     if (!located.has(key)) {
@@ -75,7 +77,7 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
         if (args.kind === 'entry-point') return undefined;
         const specifier = args.path;
         const fromEntry = args.importer === options.entryFile;
-        if (args.namespace !== 'file' || (fromEntry && path.isAbsolute(specifier)) || (!fromEntry && isGuestImporter(args.importer))) {
+        if (args.namespace !== 'file' || (fromEntry && path.isAbsolute(specifier)) || (!fromEntry && isGuestFile(real(args.importer)))) {
           // The guest environment: its built-in stand-ins, its config, its own modules and (workspace) libraries.
           if (isRelativeOrAbsolute(specifier)) for (const suffix of GUEST_SUFFIXES) guestFiles.add(path.resolve(args.resolveDir, specifier) + suffix);
           else if (!URL_SCHEME.test(specifier) && args.namespace === 'file') {
@@ -85,7 +87,7 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
           return undefined;
         }
 
-        const importerRoot = fromEntry ? undefined : rootOf(realpathSync(args.importer));
+        const importerRoot = fromEntry ? undefined : rootOf(real(args.importer));
         const refuse = (reason: string) => ({
           errors: [{ text: `isolate-deps: "${options.packageName}" may not import "${specifier}" (from ${fromEntry ? 'the guest entry' : displayPath(args.importer, importerRoot)}): ${reason} [ERR_GUEST_IMPORT_REFUSED]` }],
         });
@@ -116,18 +118,18 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
       });
 
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
-        const real = realpathSync(args.path);
+        const file = real(args.path);
         const refuse = (reason: string) => ({
           // The file goes in `detail`: bundleGuest lists the files of one import (a computed require() has many) under it.
-          errors: [{ text: `isolate-deps: "${options.packageName}" may not bundle what this import leads to: ${reason} [ERR_GUEST_IMPORT_REFUSED]`, detail: real }],
+          errors: [{ text: `isolate-deps: "${options.packageName}" may not bundle what this import leads to: ${reason} [ERR_GUEST_IMPORT_REFUSED]`, detail: file }],
         });
-        if (isInside(real, guestDir)) {
-          if (args.pluginData === GUEST_MODULE || guestFiles.has(args.path) || guestFiles.has(real)) return undefined;
+        if (isInside(file, guestDir)) {
+          if (args.pluginData === GUEST_MODULE || guestFiles.has(args.path) || guestFiles.has(file)) return undefined;
           return refuse("the guest environment's own files, which only the guest environment imports");
         }
-        if ([...guestRoots].some((root) => isInside(real, root)) && rootOf(real) === undefined) return undefined;
-        if (rootOf(real) === undefined) return refuse('files outside the package and the packages it imports (through a symlink, a path mapping or a computed require()/import())');
-        if (!GUEST_EXTENSIONS.has(path.extname(real).toLowerCase())) return refuse('files other than JavaScript (.js, .mjs, .cjs) and JSON, which is all that goes into a guest');
+        if ([...guestRoots].some((root) => isInside(file, root)) && rootOf(file) === undefined) return undefined;
+        if (rootOf(file) === undefined) return refuse('files outside the package and the packages it imports (through a symlink, a path mapping or a computed require()/import())');
+        if (!GUEST_EXTENSIONS.has(path.extname(file).toLowerCase())) return refuse('files other than JavaScript (.js, .mjs, .cjs) and JSON, which is all that goes into a guest');
         return undefined;
       });
     },
