@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundleGuest, GuestImportError } from 'isolate-deps';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './support/app.ts';
 
@@ -175,6 +176,17 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
       expect(result.error).toContain('ERR_GUEST_IMPORT_REFUSED');
     });
   }
+
+  it('bundleGuest (the programmatic API) throws a GuestImportError with code ERR_GUEST_IMPORT_REFUSED', async () => {
+    const dir = path.join(WORK, 'api-abs-path');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(path.join(FIXTURES, 'abs-path'), path.join(dir, 'node_modules', 'attack-build-abs-path'));
+    const grant = { fs: { read: [], write: [] }, env: [], net: [], clock: true, random: true, console: true };
+    const bundling = bundleGuest({ packageName: 'attack-build-abs-path', specifiers: ['attack-build-abs-path'], resolveDir: dir, grant, policyFileName: 'isolate-deps.policy.json', cwd: '/project' });
+    await expect(bundling).rejects.toBeInstanceOf(GuestImportError);
+    await expect(bundling).rejects.toMatchObject({ code: 'ERR_GUEST_IMPORT_REFUSED', message: expect.stringContaining(`"${HOST_SECRET_FILE}" (from attack-build-abs-path/index.js)`) });
+  });
 
   it("esbuild: refuses the guest environment's config module (isolate-deps:guest-config) to package code", () => {
     const result = buildApp('guest-config', 'esbuild', { 'attack-build-guest-interface': 'guest-interface' }, `import { leaked } from 'attack-build-guest-interface';\nconsole.log(JSON.stringify(leaked()));\n`);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { build, type BuildFailure, type Plugin } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
-import { CONFINEMENT_PLUGIN, GUEST_MODULE, GuestImportError, guestConfinement } from './guest-confinement.ts';
+import { GUEST_MODULE, confinementError, guestConfinement } from './guest-confinement.ts';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
 import { withImportMeta } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
@@ -73,7 +73,7 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
       guestResolver(options),
     ],
   }).catch((error: unknown) => {
-    throw refusalOf(error) ?? error;
+    throw confinementError(error) ?? error;
   });
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error(`isolate-deps: esbuild produced no guest bundle for "${options.packageName}"`);
@@ -83,31 +83,6 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     return resolved && result.metafile.inputs[resolved.path]?.format === 'esm' ? 'esm' : 'cjs';
   });
   return { code: rewriteUnicodePropertyEscapes(text), formats, inputs: Object.keys(result.metafile.inputs) };
-}
-
-const MAX_FILES_SHOWN = 20;
-
-/**
- * The confinement's refusals in a failed guest build as one error: each with where the import is, and the
- * files a computed require()/import() would have pulled in listed under it.
- */
-function refusalOf(error: unknown): GuestImportError | undefined {
-  const refused = (error as Partial<BuildFailure>).errors?.filter((e) => e.pluginName === CONFINEMENT_PLUGIN) ?? [];
-  if (refused.length === 0) return undefined;
-  const files = new Map<string, Set<string>>();
-  for (const e of refused) {
-    const at = e.location;
-    const message = at ? `${e.text}\n    at ${at.file}:${at.line}:${at.column}: ${at.lineText.trim()}` : e.text;
-    const listed = files.get(message) ?? new Set<string>();
-    if (typeof e.detail === 'string') listed.add(e.detail);
-    files.set(message, listed);
-  }
-  const text = [...files].map(([message, listed]) => {
-    const sorted = [...listed].sort();
-    const shown = sorted.slice(0, MAX_FILES_SHOWN).map((f) => `\n      ${f}`).join('');
-    return `${message}${shown}${sorted.length > MAX_FILES_SHOWN ? `\n      … and ${sorted.length - MAX_FILES_SHOWN} more` : ''}`;
-  });
-  return new GuestImportError(text.join('\n'), { cause: error });
 }
 
 /** Resolves host interfaces, Node built-ins and the guest config the way the grant says. */

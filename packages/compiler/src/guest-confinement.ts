@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { BuildFailure, Plugin } from 'esbuild';
 import { GUEST_DIR } from './guest-modules.ts';
 import { locatePackage } from './locate-package.ts';
 
@@ -9,7 +9,8 @@ export class GuestImportError extends Error {
   readonly code = 'ERR_GUEST_IMPORT_REFUSED';
 }
 
-export const CONFINEMENT_PLUGIN = 'isolate-deps-guest-confinement';
+const CONFINEMENT_PLUGIN = 'isolate-deps-guest-confinement';
+const MAX_FILES_SHOWN = 20;
 
 /** pluginData of a guest module the compiler itself resolved (a built-in's stand-in, a denied interface). */
 export const GUEST_MODULE = Symbol('isolate-deps-guest-module');
@@ -134,6 +135,29 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
       });
     },
   };
+}
+
+/**
+ * The refusals of a failed guest build as one GuestImportError (undefined when the build failed otherwise):
+ * each with where the import is, and the files a computed require()/import() would have pulled in under it.
+ */
+export function confinementError(error: unknown): GuestImportError | undefined {
+  const refused = (error as Partial<BuildFailure>).errors?.filter((e) => e.pluginName === CONFINEMENT_PLUGIN) ?? [];
+  if (refused.length === 0) return undefined;
+  const filesByMessage = new Map<string, Set<string>>();
+  for (const e of refused) {
+    const at = e.location;
+    const message = at ? `${e.text}\n    at ${at.file}:${at.line}:${at.column}: ${at.lineText.trim()}` : e.text;
+    const files = filesByMessage.get(message) ?? new Set<string>();
+    if (typeof e.detail === 'string') files.add(e.detail);
+    filesByMessage.set(message, files);
+  }
+  const text = [...filesByMessage].map(([message, files]) => {
+    const sorted = [...files].sort();
+    const shown = sorted.slice(0, MAX_FILES_SHOWN).map((f) => `\n      ${f}`).join('');
+    return `${message}${shown}${sorted.length > MAX_FILES_SHOWN ? `\n      … and ${sorted.length - MAX_FILES_SHOWN} more` : ''}`;
+  });
+  return new GuestImportError(text.join('\n'), { cause: error });
 }
 
 function isInside(file: string, dir: string): boolean {
