@@ -107,7 +107,14 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
           return undefined;
         }
         if (fromEntry) return packageNameOf(specifier) === options.packageName ? undefined : refuse(`the entry serves only "${options.packageName}"`);
-        if (specifier.startsWith('#')) return undefined; // the package's own "imports" map: where it leads is checked when it loads
+        if (specifier.startsWith('#')) {
+          // The package's own "imports" map: the packages it names are dependencies; every file it leads to is checked when it loads.
+          for (const target of importsTargets(importerRoot!)) {
+            const dir = dependencyDir(packageNameOf(target), args.resolveDir);
+            if (dir !== undefined && !isInside(projectDir, dir)) roots.add(dir);
+          }
+          return undefined;
+        }
         const name = packageNameOf(specifier);
         if (!PACKAGE_NAME.test(name)) return refuse(`"${name}" is not a package name`);
         const dir = dependencyDir(name, args.resolveDir);
@@ -158,6 +165,24 @@ export function confinementError(error: unknown): GuestImportError | undefined {
     return `${message}${shown}${sorted.length > MAX_FILES_SHOWN ? `\n      … and ${sorted.length - MAX_FILES_SHOWN} more` : ''}`;
   });
   return new GuestImportError(text.join('\n'), { cause: error });
+}
+
+/** The bare package targets of a package.json "imports" map ("#ansi": { "node": "ansi-styles" } → "ansi-styles"). */
+function importsTargets(root: string): string[] {
+  let imports: unknown;
+  try {
+    imports = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { imports?: unknown }).imports;
+  } catch {
+    return [];
+  }
+  const targets: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.startsWith('.') && !value.startsWith('/') && !URL_SCHEME.test(value) && PACKAGE_NAME.test(packageNameOf(value))) targets.push(value);
+    } else if (value !== null && typeof value === 'object') for (const child of Object.values(value)) collect(child);
+  };
+  collect(imports);
+  return targets;
 }
 
 function isInside(file: string, dir: string): boolean {
