@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleGuest, GuestImportError } from 'isolate-deps';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './support/app.ts';
 
 const FIXTURES = path.join(REPO, 'test/attacks/build-exfil');
@@ -161,6 +161,9 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
     mkdirSync(path.dirname(HOST_SECRET_FILE), { recursive: true });
     writeFileSync(HOST_SECRET_FILE, JSON.stringify({ token: CANARY.hostFile }));
     rmSync(WORK, { recursive: true, force: true });
+  });
+  afterAll(() => {
+    rmSync(path.dirname(HOST_SECRET_FILE), { recursive: true, force: true });
   });
 
   for (const route of ROUTES) {
