@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
+import { GUEST_MODULE, confinementError, guestConfinement } from './guest-confinement.ts';
 import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
 import { withImportMeta } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
@@ -31,6 +33,7 @@ export interface GuestBundle {
 }
 
 const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
+const ENTRY_FILE = 'isolate-deps-guest-entry.js';
 const BUILTIN_FILTER = new RegExp(`^(node:)?(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 
 /** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
@@ -46,7 +49,7 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
   ].join('\n');
 
   const result = await build({
-    stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: 'isolate-deps-guest-entry.js', loader: 'js' },
+    stdin: { contents: entry, resolveDir: options.resolveDir, sourcefile: ENTRY_FILE, loader: 'js' },
     // Metafile paths are relative to this: the entry is found by its name below, whatever the process's cwd.
     absWorkingDir: options.resolveDir,
     bundle: true,
@@ -58,17 +61,23 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     supported: { 'regexp-unicode-property-escapes': false, 'regexp-sticky-and-unicode-flags': false, 'regexp-set-notation': false },
     mainFields: ['main', 'module'],
     conditions: ['node', 'require', 'default'],
+    // Fixed here, never taken from the app's build: nothing of the build's environment is inlined into a guest.
     define: { global: 'globalThis' },
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
     // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
     minifyWhitespace: true,
-    plugins: [guestResolver(options)],
+    plugins: [
+      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_FILTER.test(s) }),
+      guestResolver(options),
+    ],
+  }).catch((error: unknown) => {
+    throw confinementError(error) ?? error;
   });
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error(`isolate-deps: esbuild produced no guest bundle for "${options.packageName}"`);
-  const entryImports = result.metafile.inputs['isolate-deps-guest-entry.js']?.imports ?? [];
+  const entryImports = result.metafile.inputs[ENTRY_FILE]?.imports ?? [];
   const formats = options.specifiers.map((specifier) => {
     const resolved = entryImports.find((i) => i.original === specifier);
     return resolved && result.metafile.inputs[resolved.path]?.format === 'esm' ? 'esm' : 'cjs';
@@ -86,7 +95,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       build.onResolve({ filter: /^isolate:guest\// }, (args) => {
         const name = args.path.slice('isolate:guest/'.length) as HostInterface;
         if (granted.has(name)) return { path: args.path, external: true };
-        return { path: guestModule(`denied/${name}`) };
+        return { path: guestModule(`denied/${name}`), pluginData: GUEST_MODULE };
       });
       build.onResolve({ filter: /^isolate-deps:guest-config$/ }, () => ({ path: 'config', namespace: 'isolate-deps-config' }));
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-config' }, () => ({
@@ -96,7 +105,7 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       build.onResolve({ filter: BUILTIN_FILTER }, (args) => {
         const name = args.path.replace(/^node:/, '');
         const implemented = IMPLEMENTED_BUILTINS[name];
-        if (implemented) return { path: guestModule(implemented) };
+        if (implemented) return { path: guestModule(implemented), pluginData: GUEST_MODULE };
         let capability = 'unsupported';
         if (ALWAYS_DENIED_BUILTINS.includes(name.split('/')[0]!)) capability = name.split('/')[0]!;
         else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';

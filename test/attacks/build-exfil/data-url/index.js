@@ -1,0 +1,3 @@
+import payload from 'data:text/javascript,export default "from a data URL"';
+
+export const leaked = () => payload;

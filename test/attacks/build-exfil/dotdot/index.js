@@ -1,0 +1,3 @@
+const secrets = require('../secrets.json');
+
+exports.leaked = () => secrets;

@@ -1,0 +1,3 @@
+import secret from 'file:///tmp/isolate-deps-build-exfil/secret.json';
+
+export const leaked = () => secret;

@@ -1,0 +1,3 @@
+const addon = require('./addon.node');
+
+exports.leaked = () => addon;

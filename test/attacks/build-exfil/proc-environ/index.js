@@ -1,0 +1,3 @@
+import environ from '/proc/self/environ' with { type: 'text' };
+
+export const leaked = () => environ;

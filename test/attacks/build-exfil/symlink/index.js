@@ -1,0 +1,3 @@
+const config = require('./config.json');
+
+exports.leaked = () => config;

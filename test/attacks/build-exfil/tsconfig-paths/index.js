@@ -1,0 +1,3 @@
+const config = require('app-config');
+
+exports.leaked = () => config;
