@@ -26,7 +26,7 @@ async function app(name, entry) {
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { misbehaving: { isolate: true, ...entry } } }));
   writeFileSync(path.join(dir, 'src/app.js'), source);
-  await build({ absWorkingDir: dir, entryPoints: ['src/app.js'], bundle: true, platform: 'node', format: 'esm', outfile: path.join(dir, 'dist/app.mjs'), logLevel: 'silent', plugins: [isolateDeps({ cacheDir })] });
+  await build({ absWorkingDir: dir, entryPoints: ['src/app.js'], bundle: true, platform: 'node', format: 'esm', outfile: path.join(dir, 'dist/app.mjs'), logLevel: 'silent', plugins: [isolateDeps({ cacheDir, hostInterfacesFromPackages: ['misbehaving'] })] });
   return path.join(dir, 'dist/app.mjs');
 }
 

@@ -56,10 +56,12 @@ export const GROUPS: Group[] = [
       'capability-probe': { isolate: true, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: ['127.0.0.1:1'] } },
       'guest-environment-probe': { isolate: true, allow: { random: false } },
       yaml: { isolate: true, allow: { env: ['A'] } }, // round-trip: a changed grant replaces the output's component folder
+      misbehaving: { isolate: true, allow: { env: ['A'] } }, // boundary-limits: top-level code under timeoutMs
       minimist: none,
       qs: none,
       papaparse: none,
     },
+    specifiers: { misbehaving: ['misbehaving/load-spin'] },
   },
   {
     name: 'the compatibility corpus',

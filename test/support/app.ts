@@ -9,6 +9,11 @@ import type { CompiledPackage } from 'isolate-deps';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Shared by every test: a component is built once per run (and reused across runs). */
 export const CACHE_DIR = path.join(REPO, 'test/.cache/components');
+/**
+ * Fixtures that play a guest which subverted its guest environment: they call the host interfaces
+ * (isolate:guest/*) directly, to attack the host's own checks (see SECURITY.md).
+ */
+export const HOSTILE_GUESTS = ['misbehaving', 'attack-net-abuse', 'hostile-guest'];
 const WORK = path.join(REPO, 'test/.work');
 
 export interface BuiltApp {
@@ -46,7 +51,7 @@ export async function buildApp(
     // The repo's tsconfig maps isolate-deps/* to workspace sources (for typechecking); a built app must import
     // the same runtime copy as the plugin's generated code, so it reads no tsconfig from above its folder.
     tsconfigRaw: {},
-    plugins: [isolateDeps({ cacheDir: CACHE_DIR, onCompiled: (c) => compiled.push(c), ...options.plugin })],
+    plugins: [isolateDeps({ cacheDir: CACHE_DIR, hostInterfacesFromPackages: HOSTILE_GUESTS, onCompiled: (c) => compiled.push(c), ...options.plugin })],
   });
   // Under `vitest run`, test/setup/prebuild.ts has compiled every component the suite needs, once, up front.
   const compiledHere = compiled.filter((c) => !c.cacheHit).map((c) => c.name);

@@ -30,6 +30,8 @@ export interface CompileOptions {
   root: string;
   policyFileName: string;
   cacheDir: string;
+  /** Test seam, see GuestBundleOptions.hostInterfacesFromPackage. */
+  hostInterfacesFromPackage?: boolean;
 }
 
 export interface CompiledPackage {
@@ -73,6 +75,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     policyFileName: options.policyFileName,
     cwd: GUEST_CWD,
     onViolation: policy.onViolation,
+    hostInterfacesFromPackage: options.hostInterfacesFromPackage,
   });
   const bundleMs = performance.now() - started;
   const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };

@@ -22,6 +22,13 @@ export interface GuestBundleOptions {
   cwd: string;
   /** The policy's onViolation mode: under "log" the guest returns denial values instead of throwing. */
   onViolation?: string;
+  /**
+   * Test seam: the package may import the guest environment's host interfaces (`isolate:guest/*`) itself, as a
+   * guest that subverted the environment's own code (a patched JSON.stringify, say) could call them. The host
+   * enforces the grant either way, and a denied interface still resolves to its refusing stand-in: this only
+   * skips the guest environment's own checks, so tests can attack the host directly.
+   */
+  hostInterfacesFromPackage?: boolean;
 }
 
 export interface GuestBundle {
@@ -69,7 +76,7 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
     minifyWhitespace: true,
     plugins: [
-      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_FILTER.test(s) }),
+      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_FILTER.test(s), hostInterfacesFromPackage: options.hostInterfacesFromPackage }),
       guestResolver(options),
     ],
   }).catch((error: unknown) => {

@@ -23,6 +23,13 @@ export interface ConfinementOptions {
   entryFile: string;
   /** Node built-ins: the guest environment's stand-ins answer them, never the host. */
   isBuiltin: (specifier: string) => boolean;
+  /**
+   * Test seam: the package may import the guest environment's host interfaces (`isolate:guest/*`) itself, as a
+   * guest that subverted the environment's own code (a patched JSON.stringify, say) could call them. The host
+   * enforces the grant either way, and a denied interface still resolves to its refusing stand-in: this only
+   * skips the guest environment's own checks, so tests can attack the host directly.
+   */
+  hostInterfacesFromPackage?: boolean;
 }
 
 /** The only files a guest is built from. Any other loader (text, binary, file, copy) would inline host bytes. */
@@ -97,6 +104,7 @@ export function guestConfinement(options: ConfinementOptions): Plugin {
         if (attributes.length > 0 && !(attributes.length === 1 && args.with['type'] === 'json' && path.extname(specifier) === '.json')) {
           return refuse(`import attributes (${attributes.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')}) are not allowed; only { type: "json" } on a .json file`);
         }
+        if (specifier.startsWith('isolate:guest/') && options.hostInterfacesFromPackage) return undefined;
         if (specifier.startsWith('isolate:') || specifier.startsWith('isolate-deps:')) return refuse("only the guest environment's own modules may import its host interfaces");
         if (options.isBuiltin(specifier) || specifier.startsWith('node:')) return undefined; // the stand-ins (an unknown node: name fails in esbuild)
         if (path.isAbsolute(specifier) || specifier.startsWith('\\') || /^[a-z]:[\\/]/i.test(specifier)) return refuse('absolute paths are not allowed; a package imports its own files by relative path and other packages by name');

@@ -14,6 +14,11 @@ export interface IsolationOptions {
    * called with every violation of every isolated package, at run time in the built app or page.
    */
   onViolation?: string;
+  /**
+   * For testing the host only: packages that may import the host interfaces (`isolate:guest/*`) directly, as
+   * a guest that subverted the guest environment could call them. Grants are enforced by the host either way.
+   */
+  hostInterfacesFromPackages?: string[];
 }
 
 /** Where the bundle runs: a browser build has no fs, so an fs grant there is a warning. */
@@ -97,6 +102,7 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
             root: policy.root,
             policyFileName: path.basename(policy.file),
             cacheDir,
+            hostInterfacesFromPackage: options.hostInterfacesFromPackages?.includes(name),
           });
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
           progress(`isolate-deps: isolated ${label} in ${seconds} s${result.cacheHit ? ' (from the cache)' : ''}`);
