@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
+import { buildApp, DELIVERIES, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
 const CANARY = {
@@ -98,7 +98,7 @@ const ATTACK_APP = `
   }, 600);
 `;
 
-describe('the attack corpus, each under its honest twin’s policy', () => {
+describe.each(DELIVERIES)('the attack corpus, each under its honest twin’s policy (delivered by %s)', (delivery) => {
   let app: BuiltApp;
   let exfil: RecordingServer;
   let lookalike: RecordingServer;
@@ -131,7 +131,8 @@ describe('the attack corpus, each under its honest twin’s policy', () => {
     marker = path.join(outside, 'spawned-marker');
 
     const none = { isolate: true };
-    app = await buildApp('attacks', {
+    app = await buildApp(`attacks-${delivery}`, {
+      delivery,
       policy: {
         packages: {
           'attack-event-stream': none,

@@ -13,13 +13,19 @@ const entryPoints = {
   esbuild: `${packages}esbuild/src/index.ts`,
   runtime: `${packages}runtime/src/index.ts`,
   vite: `${packages}vite/src/index.ts`,
+  register: `${packages}register/src/index.ts`,
+};
+// Loaded by URL from the register hook's generated code and by module.register: stable names, not in "exports".
+const registerInternals = {
+  'register-roots': `${packages}register/src/roots-entry.ts`,
+  'register-hooks': `${packages}register/src/hooks-entry.ts`,
 };
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
 
 // Host side: Node ESM; third-party dependencies stay external and install with the package.
 await build({
-  entryPoints,
+  entryPoints: { ...entryPoints, ...registerInternals },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,7 +1,9 @@
 import { auditCommand } from './audit.ts';
+import { buildCommand } from './build.ts';
 import type { Command } from './command.ts';
 import { explainCommand } from './explain.ts';
 import { initCommand } from './init.ts';
+import { runCommand } from './run.ts';
 import { traceCommand } from './trace.ts';
 
 /** The subcommands by name; add one file per command and list it here. */
@@ -10,4 +12,6 @@ export const COMMANDS: Record<string, Command> = {
   [initCommand.name]: initCommand,
   [explainCommand.name]: explainCommand,
   [traceCommand.name]: traceCommand,
+  [buildCommand.name]: buildCommand,
+  [runCommand.name]: runCommand,
 };

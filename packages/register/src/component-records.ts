@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ModuleShape } from '@isolate-deps/boundary';
+import type { IsolatedTarget } from './isolated-files.ts';
+
+/**
+ * Which cached component serves one isolated package of one policy, written by `isolate-deps build` (or a
+ * first-use compilation). The component's own cache key covers its contents; this record lets the hook
+ * find it at start-up without bundling the package again to recompute that key.
+ */
+export interface ComponentRecord {
+  name: string;
+  version: string;
+  entryHash: string;
+  tool: string;
+  key: string;
+  specifiers: string[];
+}
+
+/** A component ready to load: its cache entry and what each of its root modules exports. */
+export interface ReadyComponent {
+  name: string;
+  version: string;
+  key: string;
+  dir: string;
+  modules: ModuleShape[];
+}
+
+export function recordFile(cacheDir: string, policyFile: string, name: string): string {
+  const policyId = createHash('sha256').update(policyFile).digest('hex').slice(0, 16);
+  return path.join(cacheDir, 'register', `${policyId}-${name.replace('/', '+')}.json`);
+}
+
+export function readRecord(cacheDir: string, policyFile: string, name: string): ComponentRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(recordFile(cacheDir, policyFile, name), 'utf8')) as ComponentRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole (temporary file, then rename): a reader never sees half a record. */
+export function writeRecord(cacheDir: string, policyFile: string, record: ComponentRecord): void {
+  const file = recordFile(cacheDir, policyFile, record.name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const staging = `${file}.${process.pid}.tmp`;
+  writeFileSync(staging, JSON.stringify(record, null, 2));
+  renameSync(staging, file);
+}
+
+/** The cache entry's module shapes, or undefined when the entry is gone or unfinished. */
+export function readComponent(cacheDir: string, key: string): ReadyComponent | undefined {
+  const dir = path.join(cacheDir, key);
+  const meta = path.join(dir, 'meta.json');
+  if (!existsSync(meta)) return undefined;
+  try {
+    const { name, version, modules } = JSON.parse(readFileSync(meta, 'utf8')) as { name: string; version: string; modules: ModuleShape[] };
+    return { name, version, key, dir, modules };
+  } catch {
+    return undefined;
+  }
+}
+
+export type Lookup = { ready: ReadyComponent; reason?: undefined } | { ready?: undefined; reason: string };
+
+/** The component serving `specifier`, or why there is no up-to-date one. */
+export function lookupComponent(cacheDir: string, policyFile: string, tool: string, target: IsolatedTarget, specifier: string): Lookup {
+  const record = readRecord(cacheDir, policyFile, target.name);
+  if (!record) return { reason: 'no component built yet' };
+  if (record.version !== target.version) return { reason: `installed version changed (${record.version} → ${target.version})` };
+  if (record.entryHash !== target.entryHash) return { reason: 'its policy entry changed' };
+  if (record.tool !== tool) return { reason: `isolate-deps changed (${record.tool} → ${tool})` };
+  if (!record.specifiers.includes(specifier)) return { reason: `its component does not serve "${specifier}"` };
+  const ready = readComponent(cacheDir, record.key);
+  return ready ? { ready } : { reason: 'its component is missing from the cache' };
+}
+
+/** What the next build of the package must serve: its name, what it served before, and `extra`. */
+export function specifiersToBuild(cacheDir: string, policyFile: string, name: string, extra: string[] = []): string[] {
+  const previous = readRecord(cacheDir, policyFile, name)?.specifiers ?? [];
+  return [...new Set([name, ...previous, ...extra.filter((s) => s === name || s.startsWith(`${name}/`))])].sort();
+}

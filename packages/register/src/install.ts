@@ -1,0 +1,57 @@
+import { copyFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { register } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicy } from '@isolate-deps/policy';
+import { installCommonJsHooks } from './cjs-hooks.ts';
+import { isolatedTargets } from './isolated-files.ts';
+import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
+import { ComponentFinder, type RegisterContext } from './register-context.ts';
+import type { RegisterSettings } from './register-settings.ts';
+import { toolVersion } from './tool-version.ts';
+
+/** The published bundle's folder (dist/): the hooks, the roots registry, the CLI and the worker runtime sit there. */
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The default component cache, the plugins' (plugin-core): node_modules/.cache/isolate-deps next to the policy. */
+export function defaultCacheDir(policyRoot: string): string {
+  return path.join(policyRoot, 'node_modules', '.cache', 'isolate-deps');
+}
+
+/** Loads the policy and installs both loaders' hooks. Throws PolicyError for an invalid policy. */
+export function installIsolation(settings: RegisterSettings): RegisterContext {
+  const policy = loadPolicy(settings.policyFile);
+  const cacheDir = settings.cacheDir ?? defaultCacheDir(policy.root);
+  const context: RegisterContext = {
+    policyFile: policy.file,
+    root: policy.root,
+    cacheDir,
+    frozen: settings.frozen,
+    tool: toolVersion(),
+    cliFile: path.join(HERE, 'cli.js'),
+    rootsUrl: new URL('./register-roots.js', import.meta.url).href,
+    isolatedNames: [...new Set(policy.packages.filter((p) => p.isolate).map((p) => p.name))],
+    targets: isolatedTargets(policy),
+  };
+  setRootsContext({ policy, cacheDir });
+  ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
+  register(new URL('./register-hooks.js', import.meta.url), { data: context });
+  installCommonJsHooks(new ComponentFinder(context), (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)]);
+  return context;
+}
+
+/** A package with a time limit runs in a worker thread, whose script the runtime expects next to the components. */
+function ensureWorkerRuntime(cacheDir: string, needed: boolean, frozen: boolean): void {
+  const target = path.join(cacheDir, 'runtime-worker.mjs');
+  if (!needed || existsSync(target) || frozen) return;
+  mkdirSync(cacheDir, { recursive: true });
+  copyFileSync(path.join(HERE, 'runtime-worker.mjs'), target);
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir; // not created yet: nothing in it to require
+  }
+}
