@@ -1,5 +1,5 @@
 // Bundles the workspace packages into the one package users install: no workspace links survive.
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
 import { buildDeclarations } from './declarations.mjs';
@@ -19,6 +19,7 @@ const entryPoints = {
 const registerInternals = {
   'register-roots': `${packages}register/src/roots-entry.ts`,
   'register-hooks': `${packages}register/src/hooks-entry.ts`,
+  'register-install': `${packages}register/src/install.ts`,
 };
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
@@ -60,6 +61,9 @@ await build({
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: 'warning',
 });
+
+// Workers do not run --import preloads: the register hook adds this --require preload to every worker it sees created.
+writeFileSync('dist/register-preload.cjs', "// isolate-deps/register in a worker thread (see register/src/worker-threads.ts).\nrequire('./register.js');\n");
 
 if (hasCli) {
   await build({

@@ -9,6 +9,7 @@ import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
 import { ComponentFinder, type RegisterContext } from './register-context.ts';
 import type { RegisterSettings } from './register-settings.ts';
 import { toolVersion } from './tool-version.ts';
+import { preloadInWorkers } from './worker-threads.ts';
 
 /** The published bundle's folder (dist/): the hooks, the roots registry, the CLI and the worker runtime sit there. */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,8 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
   ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
   register(new URL('./register-hooks.js', import.meta.url), { data: context });
   installCommonJsHooks(new ComponentFinder(context), (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)]);
+  const inherited = { ISOLATE_DEPS_POLICY: policy.file, ISOLATE_DEPS_CACHE_DIR: cacheDir, ...(settings.frozen ? { ISOLATE_DEPS_FROZEN: '1' } : {}) };
+  preloadInWorkers(path.join(HERE, 'register-preload.cjs'), path.join(cacheDir, 'runtime-worker.mjs'), inherited);
   return context;
 }
 
