@@ -202,3 +202,42 @@ describe('the component cache at run time', () => {
     expect(JSON.parse(run.stdout)).toEqual({ greet: 'hello x', seen: 'native-value', marker: 1 });
   });
 });
+
+describe('alongside tsx (pinned devDependency), in either --import order', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = path.join(REPO, 'test/.work/register-tsx');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true } } }));
+    writeFileSync(
+      path.join(dir, 'app.ts'),
+      `import { greet, seenAtLoad } from 'native-load-marker';
+import { createRequire } from 'node:module';
+import { fromCts } from './lib.cts';
+const required: { greet(name: string): string } = createRequire(import.meta.url)('native-load-marker');
+const answer: string = greet('ts');
+console.log(JSON.stringify({ answer, required: required.greet('req'), fromCts: fromCts(), seen: seenAtLoad() ?? null, marker: (globalThis as { __nativeLoadMarker?: number }).__nativeLoadMarker ?? null }));
+`,
+    );
+    writeFileSync(path.join(dir, 'lib.cts'), `const marker = require('native-load-marker');\nexport const fromCts = (): string => marker.greet('cts');\n`);
+    const built = node([CLI, 'build', '--quiet', '--cache-dir', CACHE_DIR], {}, dir);
+    expect(built.status, built.stderr).toBe(0);
+  });
+
+  it.each([
+    ['tsx first', ['--import', 'tsx', '--import', REGISTER_HOOK]],
+    ['isolate-deps/register first', ['--import', REGISTER_HOOK, '--import', 'tsx']],
+  ])('%s: a TypeScript app (ESM and .cts) gets the facades, never the native package', (_order, args) => {
+    const run = node([...args, 'app.ts'], { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR, ISOLATE_DEPS_FROZEN: '1', MARKER_CANARY: CANARY.marker }, dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ answer: 'hello ts', required: 'hello req', fromCts: 'hello cts', seen: null, marker: null });
+    expect(run.stdout + run.stderr).not.toContain(CANARY.marker);
+  });
+
+  it('control: under tsx alone the fixture runs natively, and the same checks see it', () => {
+    const run = node(['--import', 'tsx', 'app.ts'], { MARKER_CANARY: CANARY.marker }, dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ seen: CANARY.marker, marker: 1 });
+  });
+});

@@ -63,7 +63,7 @@ await build({
 });
 
 // Workers do not run --import preloads: the register hook adds this --require preload to every worker it sees created.
-writeFileSync('dist/register-preload.cjs', "// isolate-deps/register in a worker thread (see register/src/worker-threads.ts).\nrequire('./register.js');\n");
+writeFileSync('dist/register-preload.cjs', "// isolate-deps/register in a worker thread (see register/src/worker-threads.ts).\nrequire('./register-install.js').installFromEnvironment();\n");
 
 if (hasCli) {
   await build({

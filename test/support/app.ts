@@ -47,7 +47,7 @@ export async function buildApp(name: string, options: AppOptions): Promise<Built
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content);
   }
-  if (options.delivery === 'register') return prepareRegisterApp(dir, options);
+  if (options.delivery === 'register') return await prepareRegisterApp(dir, options);
   const format = options.format ?? 'esm';
   const outfile = path.join(dir, 'dist', format === 'esm' ? 'app.mjs' : 'app.cjs');
   const compiled: CompiledPackage[] = [];
@@ -77,15 +77,27 @@ export interface RunResult {
 
 /**
  * The same app unbundled: its source as src/app.mjs (or .cjs), its components built ahead with `isolate-deps build`
- * into the shared cache (serving every subpath the source names), run with the hook.
+ * into the shared cache (serving every specifier of an isolated package the source names, as the plugin's scan), run with the hook.
  */
-function prepareRegisterApp(dir: string, options: AppOptions): BuiltApp {
+async function prepareRegisterApp(dir: string, options: AppOptions): Promise<BuiltApp> {
   const outfile = path.join(dir, 'src', options.format === 'cjs' ? 'app.cjs' : 'app.mjs');
   writeFileSync(outfile, options.source);
   const names = Object.entries((options.policy as { packages: Record<string, { isolate?: boolean }> }).packages).filter(([, e]) => e.isolate).map(([key]) => key.replace(/(?<=.)@.*$/, ''));
-  const quoted = [...options.source.matchAll(/['"]([^'"\s]+)['"]/g)].map((m) => m[1]!);
-  const subpaths = [...new Set(quoted.filter((s) => names.some((n) => s.startsWith(`${n}/`))))];
-  const args = [CLI, 'build', '--policy', path.join(dir, 'isolate-deps.policy.json'), '--cache-dir', CACHE_DIR, '--quiet', ...(subpaths.length > 0 ? ['--specifiers', subpaths.join(',')] : [])];
+  // The specifiers the app imports, found as the plugin's scan finds them: a bundle pass with those imports external.
+  const found = new Set<string>();
+  await build({
+    absWorkingDir: dir,
+    entryPoints: [outfile],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: options.format ?? 'esm',
+    logLevel: 'silent',
+    tsconfigRaw: {},
+    plugins: [{ name: 'scan', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (names.some((n) => args.path === n || args.path.startsWith(`${n}/`)) ? (found.add(args.path), { path: args.path, external: true }) : undefined)) }],
+  });
+  const specifiers = [...found].sort();
+  const args = [CLI, 'build', '--policy', path.join(dir, 'isolate-deps.policy.json'), '--cache-dir', CACHE_DIR, '--quiet', ...(specifiers.length > 0 ? ['--specifiers', specifiers.join(',')] : [])];
   const built = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
   if (built.status !== 0) throw new Error(`isolate-deps build failed for ${dir}:\n${built.stderr}${built.stdout}`);
   return { dir, outfile, compiled: [], nodeArgs: ['--import', REGISTER_HOOK], env: { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR } };

@@ -17,7 +17,7 @@ export interface BuildComponentsOptions {
   cacheDir?: string;
   /** Only these packages (default: every isolated package). */
   packages?: string[];
-  /** Subpaths a component must serve besides its package's main entry ("yaml/util"). */
+  /** Specifiers the components must serve ("yaml", "yaml/util"); default: what each served before, else its main entry. */
   specifiers?: string[];
   /** Called before each package compiles and after it is ready. */
   onProgress?: (event: { package: string; index: number; total: number; done?: CompiledPackage }) => void;

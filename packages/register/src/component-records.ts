@@ -76,8 +76,12 @@ export function lookupComponent(cacheDir: string, policyFile: string, tool: stri
   return ready ? { ready } : { reason: 'its component is missing from the cache' };
 }
 
-/** What the next build of the package must serve: its name, what it served before, and `extra`. */
+/**
+ * What the next build of the package must serve: what it served before and `extra`; its main entry when that
+ * says nothing (a package may be used only through a subpath, whose main entry need not even build).
+ */
 export function specifiersToBuild(cacheDir: string, policyFile: string, name: string, extra: string[] = []): string[] {
   const previous = readRecord(cacheDir, policyFile, name)?.specifiers ?? [];
-  return [...new Set([name, ...previous, ...extra.filter((s) => s === name || s.startsWith(`${name}/`))])].sort();
+  const wanted = new Set([...previous, ...extra.filter((s) => s === name || s.startsWith(`${name}/`))]);
+  return wanted.size === 0 ? [name] : [...wanted].sort();
 }

@@ -2,9 +2,7 @@
  * isolate-deps/register: `node --import isolate-deps/register app.js` runs an unbundled app with every
  * isolated package of its policy served by its component, as the bundler plugins do.
  */
-import { createRequire } from 'node:module';
 import { isolatesAnything, registerSettings } from './register-settings.ts';
-import type { installIsolation as Install } from './install.ts';
 
 /** What the hook installed in this process. */
 export interface RegisteredIsolation {
@@ -19,10 +17,10 @@ let registered: RegisteredIsolation | undefined;
 
 const settings = registerSettings(process.env, process.argv[1]);
 // A policy that isolates nothing costs one file read: the hooks, the policy validator and the runtime load
-// only when needed. Synchronously (require of an ES module, Node >= 20.19), so that a worker's --require
-// preload (register-preload.cjs) has its hooks in place before the worker's own code runs.
+// only when needed. (An import, not require(esm): another loader such as tsx may compile required files itself,
+// which would give the hook and the app two copies of the runtime.)
 if (settings && isolatesAnything(settings.policyFile)) {
-  const { installIsolation } = createRequire(import.meta.url)('./register-install.js') as { installIsolation: typeof Install };
+  const { installIsolation } = await import('./install.ts');
   const context = installIsolation(settings);
   registered = { policyFile: context.policyFile, cacheDir: context.cacheDir, frozen: context.frozen, packages: context.isolatedNames };
 }

@@ -7,7 +7,7 @@ import { installCommonJsHooks } from './cjs-hooks.ts';
 import { isolatedTargets } from './isolated-files.ts';
 import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
 import { ComponentFinder, type RegisterContext } from './register-context.ts';
-import type { RegisterSettings } from './register-settings.ts';
+import { isolatesAnything, registerSettings, type RegisterSettings } from './register-settings.ts';
 import { toolVersion } from './tool-version.ts';
 import { preloadInWorkers } from './worker-threads.ts';
 
@@ -41,6 +41,12 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
   const inherited = { ISOLATE_DEPS_POLICY: policy.file, ISOLATE_DEPS_CACHE_DIR: cacheDir, ...(settings.frozen ? { ISOLATE_DEPS_FROZEN: '1' } : {}) };
   preloadInWorkers(path.join(HERE, 'register-preload.cjs'), path.join(cacheDir, 'runtime-worker.mjs'), inherited);
   return context;
+}
+
+/** The worker preload (register-preload.cjs): the same as the --import entry, synchronously, before the worker's code runs. */
+export function installFromEnvironment(): RegisterContext | undefined {
+  const settings = registerSettings(process.env, process.argv[1]);
+  return settings && isolatesAnything(settings.policyFile) ? installIsolation(settings) : undefined;
 }
 
 /** A package with a time limit runs in a worker thread, whose script the runtime expects next to the components. */

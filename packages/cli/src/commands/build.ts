@@ -20,7 +20,8 @@ Options:
   --policy FILE       the policy (default: ${DEFAULT_POLICY_FILE} in the project folder)
   --cache-dir DIR     the component cache (default: ISOLATE_DEPS_CACHE_DIR, else node_modules/.cache/isolate-deps next to the policy)
   --package NAME      only this package
-  --specifiers LIST   comma-separated subpaths the components must serve besides each main entry (yaml/util)
+  --specifiers LIST   comma-separated specifiers the components must serve (yaml,yaml/util); default: what each
+                      served before, else its main entry
   --quiet             no progress lines
   -h, --help          show this help
 `,
