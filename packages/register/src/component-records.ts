@@ -64,14 +64,14 @@ export function readComponent(cacheDir: string, key: string): ReadyComponent | u
 
 export type Lookup = { ready: ReadyComponent; reason?: undefined } | { ready?: undefined; reason: string };
 
-/** The component serving `specifier`, or why there is no up-to-date one. */
-export function lookupComponent(cacheDir: string, policyFile: string, tool: string, target: IsolatedTarget, specifier: string): Lookup {
+/** The component serving `specifier` (any specifier when undefined), or why there is no up-to-date one. */
+export function lookupComponent(cacheDir: string, policyFile: string, tool: string, target: IsolatedTarget, specifier: string | undefined): Lookup {
   const record = readRecord(cacheDir, policyFile, target.name);
   if (!record) return { reason: 'no component built yet' };
   if (record.version !== target.version) return { reason: `installed version changed (${record.version} → ${target.version})` };
   if (record.entryHash !== target.entryHash) return { reason: 'its policy entry changed' };
   if (record.tool !== tool) return { reason: `isolate-deps changed (${record.tool} → ${tool})` };
-  if (!record.specifiers.includes(specifier)) return { reason: `its component does not serve "${specifier}"` };
+  if (specifier !== undefined && !record.specifiers.includes(specifier)) return { reason: `its component does not serve "${specifier}"` };
   const ready = readComponent(cacheDir, record.key);
   return ready ? { ready } : { reason: 'its component is missing from the cache' };
 }

@@ -38,7 +38,16 @@ export function initialize(context: RegisterContext): void {
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>): Promise<ResolveResult> {
   if (specifier.startsWith(SCHEME)) return { url: specifier, format: 'module', shortCircuit: true };
-  const resolved = await next(specifier, context);
+  let resolved: ResolveResult;
+  try {
+    resolved = await next(specifier, context);
+  } catch (error) {
+    // A specifier Node's ES module resolution refuses but a bundler takes (`lodash/fp`, a folder): the component
+    // resolves it as the plugins' build does. Nothing of the package loads natively either way.
+    const target = state().context.targets.find((t) => specifier === t.name || specifier.startsWith(`${t.name}/`));
+    if (!target || target.entryHash === undefined) throw error;
+    return facadeOf(target, specifier);
+  }
   const target = ownerOfUrl(resolved.url);
   if (!target) return resolved;
   const main = await next(target.name, { ...context, parentURL: rootUrl() }).catch(() => undefined);
@@ -72,7 +81,10 @@ function ownerOfUrl(url: string, refuse = false): IsolatedTarget | undefined {
 
 function facadeRedirect(target: IsolatedTarget, specifier: string, url: string, mainUrl: string | undefined): ResolveResult {
   const file = fileURLToPath(url);
-  const served = servedSpecifier(target, specifier, file, mainUrl?.startsWith('file:') ? fileURLToPath(mainUrl) : undefined);
+  return facadeOf(target, servedSpecifier(target, specifier, file, mainUrl?.startsWith('file:') ? fileURLToPath(mainUrl) : undefined));
+}
+
+function facadeOf(target: IsolatedTarget, served: string): ResolveResult {
   const component = state().componentFor(target, served);
   const index = component.modules.findIndex((m) => m.specifier === served);
   const query = new URLSearchParams({ key: component.key, index: String(index), specifier: served });

@@ -6,7 +6,7 @@ import { loadPolicy } from '@isolate-deps/policy';
 import { installCommonJsHooks } from './cjs-hooks.ts';
 import { isolatedTargets } from './isolated-files.ts';
 import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
-import { ComponentFinder, type RegisterContext } from './register-context.ts';
+import { assertComponentsBuilt, ComponentFinder, type RegisterContext } from './register-context.ts';
 import { isolatesAnything, registerSettings, type RegisterSettings } from './register-settings.ts';
 import { toolVersion } from './tool-version.ts';
 import { preloadInWorkers } from './worker-threads.ts';
@@ -34,6 +34,7 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
     isolatedNames: [...new Set(policy.packages.filter((p) => p.isolate).map((p) => p.name))],
     targets: isolatedTargets(policy),
   };
+  if (context.frozen) assertComponentsBuilt(context);
   setRootsContext({ policy, cacheDir });
   ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
   register(new URL('./register-hooks.js', import.meta.url), { data: context });

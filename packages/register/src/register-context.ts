@@ -52,6 +52,18 @@ export class ComponentFinder {
   }
 }
 
+/**
+ * Frozen: every isolated package must have an up-to-date component before the app starts, so a deployment
+ * that skipped `isolate-deps build` fails at once, not at the first import of a rarely used package.
+ */
+export function assertComponentsBuilt(context: RegisterContext): void {
+  for (const target of context.targets) {
+    if (target.entryHash === undefined) continue; // refused at load with its own error
+    const lookup = lookupComponent(context.cacheDir, context.policyFile, context.tool, target, undefined);
+    if (!lookup.ready) throw notBuilt(target, target.name, lookup.reason, context);
+  }
+}
+
 /** Componentizing is asynchronous and `require` is not: the CLI does it in a child process that this one waits for. */
 function compileInChild(context: RegisterContext, target: IsolatedTarget, specifiers: string[]): void {
   const env = { ...process.env };
