@@ -4,14 +4,16 @@
  * host, whatever route the app takes to it; the cache rules (frozen, stale, first use) hold.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import isolateDeps from 'isolate-deps/esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CACHE_DIR, CLI, REGISTER_HOOK, REPO, runApp, type BuiltApp } from './support/app.ts';
+import { buildApp, CACHE_DIR, CLI, REGISTER_HOOK, REPO, runApp, runAppAsync, type BuiltApp } from './support/app.ts';
 import { ROUTES_APP, ROUTES_FILES } from './register/routes-app.ts';
+import { EXECUTION_APP } from './register/execution-app.ts';
 
 const EXAMPLE = path.join(REPO, 'examples/node-app');
 const MARKER_DIR = path.join(REPO, 'test/fixtures/native-load-marker');
@@ -170,6 +172,10 @@ describe('the component cache at run time', () => {
 
   it('a missing component is compiled on first use with a one-line notice, then found without one', () => {
     const dir = writeApp('register-first-use', {});
+    // Forget what an earlier run recorded for this policy (the component itself stays cached: the compilation then
+    // only bundles and finds it), so that the first run here is a first use.
+    const policyId = createHash('sha256').update(path.join(dir, 'isolate-deps.policy.json')).digest('hex').slice(0, 16);
+    rmSync(path.join(CACHE_DIR, 'register', `${policyId}-native-load-marker.json`), { force: true });
     const first = node(['--import', REGISTER_HOOK, 'app.mjs'], { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR, MARKER_CANARY: CANARY.marker }, dir);
     expect(first.status, first.stderr).toBe(0);
     const notices = first.stderr.split('\n').filter((l) => l.startsWith('isolate-deps: compiling'));
@@ -239,5 +245,32 @@ console.log(JSON.stringify({ answer, required: required.greet('req'), fromCts: f
     const run = node(['--import', 'tsx', 'app.ts'], { MARKER_CANARY: CANARY.marker }, dir);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ seen: CANARY.marker, marker: 1 });
+  });
+});
+
+describe('instance modes, limits and the trace hold through the register path', () => {
+  const appWith = (name: string, entry: Record<string, unknown>) => buildApp(`register-${name}`, { delivery: 'register', policy: { packages: { misbehaving: { isolate: true, ...entry } } }, source: EXECUTION_APP });
+
+  it('"per-call" gives every call a fresh instance', async () => {
+    const app = await appWith('per-call', { instance: 'per-call' });
+    const run = await runAppAsync(app, {}, [JSON.stringify([['counter'], ['counter'], ['counter']])]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result.map((r: { value: unknown }) => r.value)).toEqual([1, 1, 1]);
+  });
+
+  it('limits.timeoutMs stops an infinite loop (in the worker runtime), and the next call works', async () => {
+    const app = await appWith('timeout', { limits: { timeoutMs: 1000 } });
+    const run = await runAppAsync(app, {}, [JSON.stringify([['counter'], ['spin'], ['counter']])]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toEqual([{ value: 1 }, { error: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' }, { value: 1 }]);
+  });
+
+  it('ISOLATE_DEPS_TRACE records every crossing', async () => {
+    const app = await appWith('trace', {});
+    const trace = path.join(app.dir, 'trace.jsonl');
+    const run = await runAppAsync(app, { ISOLATE_DEPS_TRACE: trace }, [JSON.stringify([['counter'], ['echo', 'abc']])]);
+    expect(run.status, run.stderr).toBe(0);
+    const calls = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'call');
+    expect(calls.map((c) => [c.package, c.export, c.outcome])).toEqual([['misbehaving', 'counter', 'ok'], ['misbehaving', 'echo', 'ok']]);
   });
 });

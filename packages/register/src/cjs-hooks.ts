@@ -8,11 +8,11 @@ import path from 'node:path';
 import { compileFunction } from 'node:vm';
 import type { Instantiate } from '@isolate-deps/runtime';
 import { RegisterError } from './errors.ts';
+import { FACADE_EXTENSION, FACADE_LOADER } from './facade-file.ts';
 import { servedSpecifier } from './isolated-files.ts';
 import type { ComponentFinder } from './register-context.ts';
 import type { ReadyComponent } from './component-records.ts';
 
-const FACADE_EXTENSION = '.isolate-deps-facade';
 // A line starting with import/export: the only files Node's syntax detection may load as an ES module.
 const MODULE_SYNTAX = /^\s*(import|export)\b/m;
 
@@ -51,13 +51,17 @@ export function installCommonJsHooks(finder: ComponentFinder, rootsOf: (componen
     return path.join(component.dir, `${index}${FACADE_EXTENSION}`);
   };
 
-  internals._extensions[FACADE_EXTENSION] = (module, filename) => {
+  const facadeValue = (filename: string): unknown => {
     const component = finder.byKey.get(path.basename(path.dirname(filename)));
     if (!component) throw new Error(`isolate-deps: ${filename} names no component this process resolved`);
     // guest.mjs is an ES module of ours: require(esm) (Node >= 20.19) loads it synchronously.
     const { instantiate } = requireFromHere(path.join(component.dir, 'guest.mjs')) as { instantiate: Instantiate };
-    module.exports = rootsOf(component, instantiate)[Number(path.basename(filename, FACADE_EXTENSION))];
+    return rootsOf(component, instantiate)[Number(path.basename(filename, FACADE_EXTENSION))];
   };
+  internals._extensions[FACADE_EXTENSION] = (module, filename) => {
+    module.exports = facadeValue(filename);
+  };
+  Object.defineProperty(globalThis, Symbol.for(FACADE_LOADER), { value: facadeValue });
 
   for (const extension of ['.js', '.cjs', '.mjs', '.json', '.node']) {
     const load = internals._extensions[extension];

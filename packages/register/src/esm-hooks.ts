@@ -5,6 +5,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { esmFacadeSource } from '@isolate-deps/plugin-core/facade-source';
+import { FACADE_EXTENSION, FACADE_LOADER } from './facade-file.ts';
 import { RegisterError } from './errors.ts';
 import { servedSpecifier, type IsolatedTarget } from './isolated-files.ts';
 import { ComponentFinder, type RegisterContext } from './register-context.ts';
@@ -38,6 +39,9 @@ export function initialize(context: RegisterContext): void {
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>): Promise<ResolveResult> {
   if (specifier.startsWith(SCHEME)) return { url: specifier, format: 'module', shortCircuit: true };
+  // A require() that another loader (tsx, for the CommonJS it compiles) routes through these hooks: the CommonJS
+  // patch already chose the facade.
+  if (specifier.endsWith(FACADE_EXTENSION)) return facadeOfFile(specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier);
   let resolved: ResolveResult;
   try {
     resolved = await next(specifier, context);
@@ -56,6 +60,9 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 
 export async function load(url: string, context: unknown, next: NextLoad<Promise<LoadResult>>): Promise<LoadResult> {
   if (url.startsWith(SCHEME)) return { format: 'module', source: virtualSource(url), shortCircuit: true };
+  if (url.startsWith('file:') && url.endsWith(FACADE_EXTENSION)) {
+    return { format: 'commonjs', source: `module.exports = globalThis[Symbol.for(${JSON.stringify(FACADE_LOADER)})](${JSON.stringify(fileURLToPath(url))});`, shortCircuit: true };
+  }
   ownerOfUrl(url, true);
   return next(url, context);
 }
@@ -82,6 +89,11 @@ function ownerOfUrl(url: string, refuse = false): IsolatedTarget | undefined {
 function facadeRedirect(target: IsolatedTarget, specifier: string, url: string, mainUrl: string | undefined): ResolveResult {
   const file = fileURLToPath(url);
   return facadeOf(target, servedSpecifier(target, specifier, file, mainUrl?.startsWith('file:') ? fileURLToPath(mainUrl) : undefined));
+}
+
+/** The facade file the CommonJS patch chose, loaded by the same main-thread function as its loader extension. */
+function facadeOfFile(file: string): ResolveResult {
+  return { url: pathToFileURL(file).href, format: 'commonjs', shortCircuit: true };
 }
 
 function facadeOf(target: IsolatedTarget, served: string): ResolveResult {
