@@ -20,24 +20,29 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const home = mkdtempSync(path.join(tmpdir(), 'isolate-bench-home-'));
 const env = { PATH: process.env.PATH ?? '', HOME: home, ISOLATE_DEPS_CACHE_DIR: cacheDir };
 
+/** Wall time, and CPU time (user + sys, from GNU time: steadier than wall time on a shared machine). */
 function timeOnce(args, cwd, extraEnv = {}) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, args, { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  const child = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
   const ms = performance.now() - started;
-  return { ms, status: child.status, stderr: child.stderr };
+  const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(child.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, status: child.status, stderr: child.stderr };
 }
 
-/** Medians of each variant, run alternately so that load changes hit all of them alike. */
+const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+
+/** Medians (wall, CPU) of each variant, run alternately so that load changes hit all of them alike. */
 function compare(variants, cwd) {
-  const times = variants.map(() => []);
+  const times = variants.map(() => ({ wall: [], cpu: [] }));
   for (let i = 0; i < RUNS; i++) {
     variants.forEach((args, v) => {
       const run = timeOnce(args, cwd);
       if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
-      times[v].push(run.ms);
+      times[v].wall.push(run.ms);
+      times[v].cpu.push(run.cpuMs);
     });
   }
-  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
+  return times.map((t) => ({ wall: median(t.wall), cpu: median(t.cpu) }));
 }
 
 const work = path.join(repo, 'test/.work/bench-register');
@@ -72,12 +77,15 @@ for (let i = 0; i < RUNS; i++) {
   if (run.status === 0 || !run.stderr.includes('npx isolate-deps build')) throw new Error(`frozen run did not fail as expected:\n${run.stderr}`);
   frozenTimes.push(run.ms);
 }
-const frozen = frozenTimes.sort((a, b) => a - b)[frozenTimes.length >> 1];
+const frozen = median(frozenTimes);
 
 const ms = (x) => `${x.toFixed(0)} ms`;
-console.log(`| Start-up (median of ${RUNS} processes) | Without hook | With hook | Ratio / difference |
+const pair = (x) => `${ms(x.wall)} (CPU ${ms(x.cpu)})`;
+console.log(`load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')}
+
+| Start-up (median of ${RUNS} processes) | Without hook | With hook | Ratio (wall / CPU) or difference |
 | --- | ---: | ---: | ---: |
-| node-app packages imported, no isolated call, components built | ${ms(imports[0])} | ${ms(imports[1])} | ${(imports[1] / imports[0]).toFixed(2)}x |
-| policy isolates nothing | ${ms(idle[0])} | ${ms(idle[1])} | +${ms(idle[1] - idle[0])} |
-| examples/node-app (ESM), whole run with isolated calls | | ${ms(full[0])} | |
+| node-app packages imported, no isolated call, components built | ${pair(imports[0])} | ${pair(imports[1])} | ${(imports[1].wall / imports[0].wall).toFixed(2)}x / ${(imports[1].cpu / imports[0].cpu).toFixed(2)}x |
+| policy isolates nothing | ${pair(idle[0])} | ${pair(idle[1])} | +${ms(idle[1].wall - idle[0].wall)} / +${ms(idle[1].cpu - idle[0].cpu)} CPU |
+| examples/node-app (ESM), whole run with isolated calls | | ${pair(full[0])} | |
 | ISOLATE_DEPS_FROZEN=1, empty cache, until the error | | ${ms(frozen)} | |`);

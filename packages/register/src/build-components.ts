@@ -1,12 +1,12 @@
 /** `isolate-deps build`: every isolated package of a policy compiled into the cache, and recorded for the register hook. */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { createIsolation } from '@isolate-deps/plugin-core';
 import { RegisterError } from './errors.ts';
-import { specifiersToBuild, writeRecord } from './component-records.ts';
-import { isolatedTargets } from './isolated-files.ts';
+import { specifiersToBuild, writePolicySnapshot, writeRecord } from './component-records.ts';
+import { isolatedTargets } from './isolated-targets.ts';
 import { defaultCacheDir } from './install.ts';
 import { toolVersion } from './tool-version.ts';
 
@@ -32,6 +32,7 @@ export async function buildComponents(options: BuildComponentsOptions, cwd = pro
   const policyFile = path.resolve(cwd, options.policy);
   const isolation = createIsolation({ policy: policyFile, cacheDir: options.cacheDir ?? process.env.ISOLATE_DEPS_CACHE_DIR }, cwd);
   if (!isolation) return { cacheDir: options.cacheDir ?? defaultCacheDir(path.dirname(policyFile)), compiled: [] };
+  writePolicySnapshot(isolation.cacheDir, isolation.policy, readFileSync(policyFile, 'utf8'));
   const targets = isolatedTargets(isolation.policy);
   const wanted = options.packages ?? isolation.names;
   for (const name of wanted) {

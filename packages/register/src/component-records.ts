@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleShape } from '@isolate-deps/boundary';
+import type { Policy } from '@isolate-deps/policy';
 import type { IsolatedTarget } from './isolated-files.ts';
 
 /**
@@ -28,8 +29,15 @@ export interface ReadyComponent {
 }
 
 export function recordFile(cacheDir: string, policyFile: string, name: string): string {
-  const policyId = createHash('sha256').update(policyFile).digest('hex').slice(0, 16);
-  return path.join(cacheDir, 'register', `${policyId}-${name.replace('/', '+')}.json`);
+  return path.join(cacheDir, 'register', `${policyId(policyFile)}-${name.replace('/', '+')}.json`);
+}
+
+function snapshotFile(cacheDir: string, policyFile: string): string {
+  return path.join(cacheDir, 'register', `${policyId(policyFile)}.policy-snapshot.json`);
+}
+
+function policyId(policyFile: string): string {
+  return createHash('sha256').update(policyFile).digest('hex').slice(0, 16);
 }
 
 export function readRecord(cacheDir: string, policyFile: string, name: string): ComponentRecord | undefined {
@@ -84,4 +92,29 @@ export function specifiersToBuild(cacheDir: string, policyFile: string, name: st
   const previous = readRecord(cacheDir, policyFile, name)?.specifiers ?? [];
   const wanted = new Set([...previous, ...extra.filter((s) => s === name || s.startsWith(`${name}/`))]);
   return wanted.size === 0 ? [name] : [...wanted].sort();
+}
+
+/**
+ * The policy as `isolate-deps build` validated it, keyed by the file's exact text: a start-up with the same text
+ * skips the schema validation (the snapshot is the validator's own output for those bytes); any edit validates again.
+ */
+export function writePolicySnapshot(cacheDir: string, policy: Policy, text: string): void {
+  const file = snapshotFile(cacheDir, policy.file);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const staging = `${file}.${process.pid}.tmp`;
+  writeFileSync(staging, JSON.stringify({ textHash: textHash(text), policy }));
+  renameSync(staging, file);
+}
+
+export function readPolicySnapshot(cacheDir: string, policyFile: string, text: string): Policy | undefined {
+  try {
+    const snapshot = JSON.parse(readFileSync(snapshotFile(cacheDir, policyFile), 'utf8')) as { textHash: string; policy: Policy };
+    return snapshot.textHash === textHash(text) && snapshot.policy.file === policyFile ? snapshot.policy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '@isolate-deps/policy';
 import { installCommonJsHooks } from './cjs-hooks.ts';
-import { isolatedTargets } from './isolated-files.ts';
+import { readPolicySnapshot } from './component-records.ts';
+import { isolatedTargets } from './isolated-targets.ts';
 import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
 import { assertComponentsBuilt, ComponentFinder, type RegisterContext } from './register-context.ts';
 import { isolatesAnything, registerSettings, type RegisterSettings } from './register-settings.ts';
@@ -21,8 +22,9 @@ export function defaultCacheDir(policyRoot: string): string {
 
 /** Loads the policy and installs both loaders' hooks. Throws PolicyError for an invalid policy. */
 export function installIsolation(settings: RegisterSettings): RegisterContext {
-  const policy = loadPolicy(settings.policyFile);
-  const cacheDir = settings.cacheDir ?? defaultCacheDir(policy.root);
+  const text = readPolicyText(settings.policyFile);
+  const cacheDir = settings.cacheDir ?? defaultCacheDir(path.dirname(settings.policyFile));
+  const policy = (text !== undefined && readPolicySnapshot(cacheDir, settings.policyFile, text)) || loadPolicy(settings.policyFile);
   const context: RegisterContext = {
     policyFile: policy.file,
     root: policy.root,
@@ -63,5 +65,13 @@ function realDir(dir: string): string {
     return realpathSync(dir);
   } catch {
     return dir; // not created yet: nothing in it to require
+  }
+}
+
+function readPolicyText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // loadPolicy reports it
   }
 }

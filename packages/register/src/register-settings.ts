@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_POLICY_FILE } from '@isolate-deps/policy';
+
+// @isolate-deps/policy's DEFAULT_POLICY_FILE, not imported: this module runs in every process started with the hook,
+// and the policy package brings its JSON Schema validator (tens of milliseconds) even when nothing is isolated.
+const DEFAULT_POLICY_FILE = 'isolate-deps.policy.json';
 
 /** What the hook needs to know before it loads anything heavy: where the policy is, and how to treat the cache. */
 export interface RegisterSettings {
