@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setUpOrFail } from './support/setup.ts';
-import { buildApp, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
+import { buildApp, DELIVERIES, runAppAsync, type BuiltApp, type RunResult } from './support/app.ts';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 
 const CANARY = {
@@ -99,7 +99,7 @@ const ATTACK_APP = `
   }, 600);
 `;
 
-describe('the attack corpus, each under its honest twin’s policy', () => {
+describe.each(DELIVERIES)('the attack corpus, each under its honest twin’s policy (delivered by %s)', (delivery) => {
   let app: BuiltApp;
   let exfil: RecordingServer;
   let lookalike: RecordingServer;
@@ -132,7 +132,8 @@ describe('the attack corpus, each under its honest twin’s policy', () => {
     marker = path.join(outside, 'spawned-marker');
 
     const none = { isolate: true };
-    app = await buildApp('attacks', {
+    app = await buildApp(`attacks-${delivery}`, {
+      delivery,
       policy: {
         packages: {
           'attack-event-stream': none,

@@ -1,5 +1,5 @@
 // Bundles the workspace packages into the one package users install: no workspace links survive.
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
 import { buildDeclarations } from './declarations.mjs';
@@ -13,13 +13,20 @@ const entryPoints = {
   esbuild: `${packages}esbuild/src/index.ts`,
   runtime: `${packages}runtime/src/index.ts`,
   vite: `${packages}vite/src/index.ts`,
+  register: `${packages}register/src/index.ts`,
+};
+// Loaded by URL from the register hook's generated code and by module.register: stable names, not in "exports".
+const registerInternals = {
+  'register-roots': `${packages}register/src/roots-entry.ts`,
+  'register-hooks': `${packages}register/src/hooks-entry.ts`,
+  'register-install': `${packages}register/src/install.ts`,
 };
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
 
 // Host side: Node ESM; third-party dependencies stay external and install with the package.
 await build({
-  entryPoints,
+  entryPoints: { ...entryPoints, ...registerInternals },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -54,6 +61,9 @@ await build({
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: 'warning',
 });
+
+// Workers do not run --import preloads: the register hook adds this --require preload to every worker it sees created.
+writeFileSync('dist/register-preload.cjs', "// isolate-deps/register in a worker thread (see register/src/worker-threads.ts).\nrequire('./register-install.js').installFromEnvironment();\n");
 
 if (hasCli) {
   await build({

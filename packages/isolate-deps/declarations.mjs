@@ -65,7 +65,7 @@ function compilerOptions(emitDir) {
 /** `@isolate-deps/*` → the packages' entry files (sources, or their emitted declarations). */
 function workspacePaths(root, extension) {
   return {
-    '@isolate-deps/esbuild/facade-source': [path.join(root, `esbuild/src/facade-source${extension}`)],
+    '@isolate-deps/plugin-core/facade-source': [path.join(root, `plugin-core/src/facade-source${extension}`)],
     '@isolate-deps/*': [path.join(root, `*/src/index${extension}`)],
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { buildApp, REPO, type BuiltApp, type RunResult } from '../support/app.ts';
+import { buildApp, DELIVERIES, REPO, type BuiltApp, type RunResult } from '../support/app.ts';
 import { FINGERPRINT_SOURCE } from '../support/fingerprint.ts';
 import { CORPUS as ALL } from './corpus.ts';
 
@@ -51,19 +51,44 @@ for (const [name, scenario] of Object.entries(scenarios)) {
 console.log(JSON.stringify(out));
 `;
 
-describe('compatibility corpus: isolated packages give the same results as the native ones', () => {
+const POLICY = { packages: Object.fromEntries(CORPUS.map((p) => [p.name, { isolate: true }])) };
+
+/** Runs the corpus app once: 28 first calls and every scenario, more than runApp's minute on a loaded machine. */
+function runCorpus(app: BuiltApp): RunResult {
+  const child = spawnSync(process.execPath, [...(app.nodeArgs ?? []), app.outfile], { cwd: app.dir, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26, env: { PATH: process.env.PATH ?? '', ...app.env } });
+  const lines = child.stdout.trim().split('\n');
+  let result: any;
+  try {
+    result = JSON.parse(lines[lines.length - 1] ?? 'null');
+  } catch {
+    result = undefined;
+  }
+  return { stdout: child.stdout, stderr: child.stderr, status: child.status, result };
+}
+
+let bundled: Promise<{ app: BuiltApp; run: RunResult }> | undefined;
+/** The bundled corpus app and its run, once per file: the bundle delivery's result, and the native column of the register one. */
+const bundledCorpus = () => (bundled ??= buildApp('compat-corpus', { policy: POLICY, source: APP }).then((app) => ({ app, run: runCorpus(app) })));
+
+describe.each(DELIVERIES)('compatibility corpus (delivered by %s): isolated packages give the same results as the native ones', (delivery) => {
   let app: BuiltApp;
   let run: RunResult;
-  const policy = { packages: Object.fromEntries(CORPUS.map((p) => [p.name, { isolate: true }])) };
 
   it(`builds ${CORPUS.length} packages as components in one build and runs every scenario natively and isolated`, async () => {
-    app = await buildApp('compat-corpus', { policy, source: APP });
-    expect(app.compiled.map((c) => c.name).sort()).toEqual(CORPUS.map((p) => p.name).sort());
-    // 28 first calls and every scenario: more than runApp's minute on a loaded machine.
-    const child = spawnSync(process.execPath, [app.outfile], { cwd: app.dir, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26, env: { PATH: process.env.PATH ?? '' } });
-    const lines = child.stdout.trim().split('\n');
-    run = { stdout: child.stdout, stderr: child.stderr, status: child.status, result: JSON.parse(lines[lines.length - 1] ?? 'null') };
-    expect(run.status, run.stderr.slice(0, 4000)).toBe(0);
+    if (delivery === 'bundle') {
+      ({ app, run } = await bundledCorpus());
+      expect(app.compiled.map((c) => c.name).sort()).toEqual(CORPUS.map((p) => p.name).sort());
+      expect(run.status, run.stderr.slice(0, 4000)).toBe(0);
+      return;
+    }
+    app = await buildApp('compat-corpus-register', { policy: POLICY, source: APP, delivery });
+    const own = runCorpus(app);
+    expect(own.status, own.stderr.slice(0, 4000)).toBe(0);
+    // Under the hook the app's own "native" loads are isolated too: the native column is the bundled app's.
+    const native = (await bundledCorpus()).run;
+    expect(native.status, native.stderr.slice(0, 4000)).toBe(0);
+    for (const name of Object.keys(own.result)) own.result[name].native = native.result[name].native;
+    run = own;
   }, 1_800_000);
 
   for (const pkg of CORPUS) {

@@ -50,6 +50,7 @@ export async function main(argv: string[], out: Output = processOutput()): Promi
     return 2;
   }
   try {
+    if (command.passThrough) return await command.run({}, rest, out);
     const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (values.help) {
       out.write(command.help);

@@ -6,7 +6,7 @@ import type { CompiledPackage } from '@isolate-deps/compiler';
 import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
 import { executionPolicyOf } from '@isolate-deps/runtime';
-import { facadeSource, packageModuleSource } from './facade-source.ts';
+import { facadeSource, packageModuleSource } from '@isolate-deps/plugin-core/facade-source';
 
 export type IsolateDepsOptions = IsolationOptions;
 

@@ -1,4 +1,4 @@
-import { manifestJson, violationHandlerSource, type IsolatedPackageInput } from '@isolate-deps/esbuild/facade-source';
+import { manifestJson, violationHandlerSource, type IsolatedPackageInput } from '@isolate-deps/plugin-core/facade-source';
 
 export interface BrowserPackageModuleInput extends IsolatedPackageInput {
   /** Absolute paths: the bundler serves (dev) or emits (build) them. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger, Plugin } from 'vite';
 import type { CompiledPackage } from '@isolate-deps/compiler';
-import { facadeSource } from '@isolate-deps/esbuild/facade-source';
+import { facadeSource } from '@isolate-deps/plugin-core/facade-source';
 import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { executionPolicyOf, type ExecutionPolicy } from '@isolate-deps/runtime';
 import { browserPackageModuleSource } from './browser-package-source.ts';

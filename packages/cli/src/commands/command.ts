@@ -11,5 +11,7 @@ export interface Command {
   /** The --help text (usage line and options). */
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** The command gets its arguments unparsed (`run app.js --port 3`: the app's options are not the CLI's). */
+  passThrough?: boolean;
   run(values: OptionValues, positionals: string[], out: Output): Promise<number>;
 }

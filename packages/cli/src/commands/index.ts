@@ -1,9 +1,11 @@
 import { auditCommand } from './audit.ts';
+import { buildCommand } from './build.ts';
 import type { Command } from './command.ts';
 import { explainCommand } from './explain.ts';
 import { initCommand } from './init.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { scriptsCommand } from './scripts.ts';
+import { runCommand } from './run.ts';
 import { traceCommand } from './trace.ts';
 
 /** The subcommands by name; add one file per command and list it here. */
@@ -14,4 +16,6 @@ export const COMMANDS: Record<string, Command> = {
   [traceCommand.name]: traceCommand,
   [scriptsCommand.name]: scriptsCommand,
   [sandboxCommand.name]: sandboxCommand,
+  [buildCommand.name]: buildCommand,
+  [runCommand.name]: runCommand,
 };

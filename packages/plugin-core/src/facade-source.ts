@@ -67,12 +67,21 @@ export function facadeSource(packageModule: string, index: number, module: Modul
   if (module.format === 'cjs') {
     return `const { roots } = require(${JSON.stringify(packageModule)});\nmodule.exports = roots[${index}];\n`;
   }
+  return esmFacadeSource(packageModule, index, module);
+}
+
+/**
+ * The facade as an ES module whatever the package's format, for Node's own loader (isolate-deps/register),
+ * which cannot mix `require` into an ES module: a CommonJS root becomes the default export with its
+ * properties as named exports, as Node's import of CommonJS gives.
+ */
+export function esmFacadeSource(packageModule: string, index: number, module: ModuleShape): string {
   const names = !('props' in module.root) ? [] : Object.keys(module.root.props).filter((name) => !RESERVED.has(name));
   const lines = [`import { roots } from ${JSON.stringify(packageModule)};`, `const root = roots[${index}];`];
   names.forEach((name, i) => {
     lines.push(`const e${i} = root[${JSON.stringify(name)}];`);
     lines.push(IDENTIFIER.test(name) ? `export { e${i} as ${name} };` : `export { e${i} as ${JSON.stringify(name)} };`);
   });
-  lines.push(`export default root.default;`);
+  lines.push(module.format === 'cjs' ? `export default root;` : `export default root.default;`);
   return lines.join('\n');
 }
