@@ -64,6 +64,11 @@ export const GROUPS: Group[] = [
     specifiers: { misbehaving: ['misbehaving/load-spin'] },
   },
   {
+    name: 'guests that call the host interfaces directly (hostInterfacesFromPackages)',
+    packages: { misbehaving: none },
+    specifiers: { misbehaving: ['misbehaving', 'misbehaving/boundary.mjs'] },
+  },
+  {
     name: 'the compatibility corpus',
     packages: Object.fromEntries(CORPUS.filter((p) => !p.unsupported).map((p) => [p.name, none])),
     specifiers: Object.fromEntries(CORPUS.map((p) => [p.name, p.specifiers])),
