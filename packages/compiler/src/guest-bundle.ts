@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
-import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
-import { withImportMeta } from './import-meta.ts';
+import { ALWAYS_DENIED_BUILTINS, BUILTIN_SPECIFIER, IMPLEMENTED_BUILTINS, builtinModuleSource, guestModule } from './guest-modules.ts';
+import { withModuleLocation } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
 import { grantedInterfaces, type HostInterface } from './world.ts';
 
@@ -31,7 +30,6 @@ export interface GuestBundle {
 }
 
 const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
-const BUILTIN_FILTER = new RegExp(`^(node:)?(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 
 /** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
 export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBundle> {
@@ -93,10 +91,9 @@ function guestResolver(options: GuestBundleOptions): Plugin {
         contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd, ...(options.onViolation === 'log' ? { onViolation: 'log' } : {}) })};`,
         loader: 'js',
       }));
-      build.onResolve({ filter: BUILTIN_FILTER }, (args) => {
+      build.onResolve({ filter: BUILTIN_SPECIFIER }, (args) => {
         const name = args.path.replace(/^node:/, '');
-        const implemented = IMPLEMENTED_BUILTINS[name];
-        if (implemented) return { path: guestModule(implemented) };
+        if (IMPLEMENTED_BUILTINS[name]) return { path: name, namespace: 'isolate-deps-builtin' };
         let capability = 'unsupported';
         if (ALWAYS_DENIED_BUILTINS.includes(name.split('/')[0]!)) capability = name.split('/')[0]!;
         else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';
@@ -104,10 +101,11 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       });
       build.onLoad({ filter: /\.(?:m?js|cjs)$/ }, async (args) => {
         const text = await readFile(args.path, 'utf8');
-        return text.includes('import.meta') ? { contents: withImportMeta(text, args.path, options.resolveDir, options.cwd), loader: 'js' } : undefined;
+        const contents = withModuleLocation(text, args.path, options.resolveDir, options.cwd);
+        return contents === text ? undefined : { contents, loader: 'js' };
       });
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-builtin' }, (args) => ({
-        contents: deniedBuiltinSource(args.path, args.pluginData as string),
+        contents: builtinModuleSource(args.path, args.pluginData as string | undefined),
         loader: 'js',
         resolveDir: options.resolveDir,
       }));

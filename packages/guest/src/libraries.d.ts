@@ -11,3 +11,7 @@ declare module 'readable-stream/lib/ours/browser.js' {
   const stream: typeof import('node:stream') & { promises: typeof import('node:stream/promises') };
   export default stream;
 }
+declare module 'readable-stream/lib/stream.js' {
+  const stream: typeof import('node:stream') & { promises: typeof import('node:stream/promises') };
+  export default stream;
+}
