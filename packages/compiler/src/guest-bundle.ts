@@ -60,6 +60,8 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
+    // Bundling renames clashing names (EventEmitter → EventEmitter2); a package may read a class's or function's name.
+    keepNames: true,
     // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
     minifyWhitespace: true,
     plugins: [guestResolver(options)],

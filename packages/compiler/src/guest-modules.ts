@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import newestNodeBuiltins from 'builtin-modules';
 import { fileURLToPath } from 'node:url';
 
@@ -78,9 +78,36 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Export names of a Node built-in, read from the host's own module (names only; nothing of the package runs). */
 export function builtinExportNames(name: string): string[] {
-  if (!builtinModules.includes(name)) return [];
-  const names = Object.keys(hostRequire(`node:${name}`) as object).filter((key) => IDENTIFIER.test(key) && key !== 'default');
-  return [...new Set(names)];
+  return builtinExports(name).map(([key]) => key);
+}
+
+/** The name and length of a built-in whose module.exports is a function (in the host's Node). */
+function builtinModuleFunction(name: string): { name: string; length: number } | undefined {
+  let exports: unknown;
+  try {
+    exports = hostRequire(`node:${name}`);
+  } catch {
+    // A built-in of a newer Node than the one running the build.
+    return undefined;
+  }
+  return typeof exports === 'function' ? { name: exports.name, length: exports.length } : undefined;
+}
+
+/** Each export of a Node built-in with, for a function, its name and length (read from the host's own module). */
+function builtinExports(name: string): [key: string, fn?: { name: string; length: number }][] {
+  let exports: Record<string, unknown>;
+  try {
+    // builtinModules omits the node:-only ones (test, sea, sqlite) that this Node may still have.
+    exports = hostRequire(`node:${name}`) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  return Object.keys(exports)
+    .filter((key) => IDENTIFIER.test(key) && key !== 'default')
+    .map((key) => {
+      const value = exports[key];
+      return typeof value === 'function' ? [key, { name: value.name, length: value.length }] : [key];
+    });
 }
 
 /**
@@ -104,13 +131,17 @@ export function deniedBuiltinSource(name: string, capability: string): string {
   const partly = PARTLY_IMPLEMENTED_BUILTINS[name];
   const implemented = new Set(partly?.exports);
   const refused = (member: string) => `${refuse}(${JSON.stringify(capability)}, ${member})`;
-  const lines = builtinExportNames(name)
-    .filter((key) => !implemented.has(key))
-    .map((key) => `  ${JSON.stringify(key)}: ${refused(JSON.stringify(`${name}.${key}`))},`);
+  const moduleFunction = builtinModuleFunction(name);
+  // A refusing function carries the name and length of the function it stands for, as Node's would.
+  const lines = builtinExports(name)
+    .filter(([key]) => !implemented.has(key))
+    .map(([key, fn]) => `  ${JSON.stringify(key)}: ${fn ? `shaped(${refused(JSON.stringify(`${name}.${key}`))}, ${JSON.stringify(fn.name)}, ${fn.length})` : refused(JSON.stringify(`${name}.${key}`))},`);
   return [
     `const { ${refuse} } = require(${JSON.stringify(guestModule('denial'))});`,
-    `const known = {\n${lines.join('\n')}\n};`,
-    ...(partly ? [`Object.assign(known, require(${JSON.stringify(guestModule(partly.module))}).default);`] : []),
+    `const shaped = (fn, name, length) => Object.defineProperties(fn, { name: { value: name }, length: { value: length } });`,
+    // A module that is itself a function in Node (node:test, node:module) is a refusing function here too.
+    `const known = Object.assign(${moduleFunction ? `shaped(${refused(JSON.stringify(name))}, ${JSON.stringify(moduleFunction.name)}, ${moduleFunction.length})` : '{}'}, {\n${lines.join('\n')}\n});`,
+    ...(partly ? [`const working = require(${JSON.stringify(guestModule(partly.module))});`, `for (const key of ${JSON.stringify(partly.exports)}) known[key] = working[key];`] : []),
     // Interop and thenable probes read these; Node's modules have none of them.
     `const absent = new Set(['__esModule', 'then', 'default', 'toJSON']);`,
     `module.exports = new Proxy(known, { get: (target, key) => typeof key !== 'string' || key in target || absent.has(key) ? target[key] : ${refused(`${JSON.stringify(`${name}.`)} + key`)} });`,

@@ -38,6 +38,8 @@ function installClock(): void {
   let origin: bigint | undefined;
   const performanceNow = () => Number(monotonic() - (origin ??= monotonic())) / 1e6;
   Object.defineProperty(globalThis.performance, 'now', { value: performanceNow, writable: true, configurable: true });
+  // The engine's own timeOrigin reads a WASI clock the component does not import (it traps): the host's wall clock at the origin instead.
+  Object.defineProperty(globalThis.performance, 'timeOrigin', { get: () => now() - performanceNow(), configurable: true });
 }
 
 function installRandom(): void {
