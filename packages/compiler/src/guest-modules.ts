@@ -93,8 +93,14 @@ function builtinModuleFunction(name: string): { name: string; length: number } |
   return typeof exports === 'function' ? { name: exports.name, length: exports.length } : undefined;
 }
 
-/** Each export of a Node built-in with, for a function, its name and length (read from the host's own module). */
-function builtinExports(name: string): [key: string, fn?: { name: string; length: number }][] {
+type ExportShape = { fn: { name: string; length: number } } | { constant: string } | { object: 'array' | 'record' };
+
+/**
+ * Each export of a Node built-in (read from the host's own module): a function's name and length; the source
+ * of a primitive constant (Node's own defaults such as tls.DEFAULT_MIN_VERSION, nothing of the host's state);
+ * or that it is an object, which the stand-in gives as an empty one.
+ */
+function builtinExports(name: string): [key: string, shape: ExportShape][] {
   let exports: Record<string, unknown>;
   try {
     // builtinModules omits the node:-only ones (test, sea, sqlite) that this Node may still have.
@@ -104,9 +110,12 @@ function builtinExports(name: string): [key: string, fn?: { name: string; length
   }
   return Object.keys(exports)
     .filter((key) => IDENTIFIER.test(key) && key !== 'default')
-    .map((key) => {
+    .map((key): [string, ExportShape] => {
       const value = exports[key];
-      return typeof value === 'function' ? [key, { name: value.name, length: value.length }] : [key];
+      if (typeof value === 'function') return [key, { fn: { name: value.name, length: value.length } }];
+      if (typeof value === 'symbol') return [key, { constant: `Symbol(${JSON.stringify(value.description)})` }];
+      if (value === undefined || value === null || typeof value !== 'object') return [key, { constant: value === undefined ? 'undefined' : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) }];
+      return [key, { object: Array.isArray(value) ? 'array' : 'record' }];
     });
 }
 
@@ -135,7 +144,13 @@ export function deniedBuiltinSource(name: string, capability: string): string {
   // A refusing function carries the name and length of the function it stands for, as Node's would.
   const lines = builtinExports(name)
     .filter(([key]) => !implemented.has(key))
-    .map(([key, fn]) => `  ${JSON.stringify(key)}: ${fn ? `shaped(${refused(JSON.stringify(`${name}.${key}`))}, ${JSON.stringify(fn.name)}, ${fn.length})` : refused(JSON.stringify(`${name}.${key}`))},`);
+    .map(([key, shape]) => {
+      let value = 'Object.freeze([])';
+      if ('fn' in shape) value = `shaped(${refused(JSON.stringify(`${name}.${key}`))}, ${JSON.stringify(shape.fn.name)}, ${shape.fn.length})`;
+      else if ('constant' in shape) value = shape.constant;
+      else if (shape.object === 'record') value = 'Object.freeze({})';
+      return `  ${JSON.stringify(key)}: ${value},`;
+    });
   return [
     `const { ${refuse} } = require(${JSON.stringify(guestModule('denial'))});`,
     `const shaped = (fn, name, length) => Object.defineProperties(fn, { name: { value: name }, length: { value: length } });`,

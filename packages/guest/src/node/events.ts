@@ -110,8 +110,10 @@ EventEmitter.prototype.emit = function emitWithMonitor(this: Emitter, type: stri
   return emit.call(this, type, ...args);
 };
 Object.defineProperty(EventEmitter.prototype.emit, 'name', { value: 'emit' });
-// `function EventEmitter(opts)` in Node.
+// `function EventEmitter(opts)` and `EventEmitter.init(opts)` in Node; its setMaxListeners is anonymous.
 Object.defineProperty(EventEmitter, 'length', { value: 1 });
+if (typeof statics.init === 'function') Object.defineProperty(statics.init, 'length', { value: 1 });
+Object.defineProperty(setMaxListeners, 'name', { value: '' });
 
 export const once = events.once;
 export { EventEmitter, on, getEventListeners, getMaxListeners, setMaxListeners, addAbortListener, EventEmitterAsyncResource, errorMonitor };

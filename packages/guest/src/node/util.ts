@@ -8,6 +8,8 @@ import { deepEqual } from './deep-equal.ts';
 import types from './util-types.ts';
 
 removeStandIns();
+// The published build is minified: give the functions Node's names back (packages print and compare them).
+for (const name of ['inspect', 'format', 'formatWithOptions', 'stripVTControlCharacters'] as const) Object.defineProperty(extracted[name], 'name', { value: name });
 export const { inspect, format, formatWithOptions, stripVTControlCharacters } = extracted;
 
 export function inherits(child: { prototype: object; super_?: unknown }, parent: { prototype: object }): void {
