@@ -7,6 +7,7 @@ import { Buffer } from 'buffer';
 import { now, monotonic } from 'isolate:guest/clock';
 import { fill } from 'isolate:guest/random';
 import { installConsole } from './console.ts';
+import { installMessageChannel } from './message-channel.ts';
 import { isolatedFetch } from './fetch.ts';
 import { process } from './node/process.ts';
 import { installTimers } from './scheduler.ts';
@@ -15,6 +16,7 @@ installClock();
 installRandom();
 installConsole();
 installTimers();
+installMessageChannel();
 
 const globals = globalThis as unknown as Record<string, unknown>;
 globals.process = process;
