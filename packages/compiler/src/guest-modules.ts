@@ -57,6 +57,7 @@ export const IMPLEMENTED_BUILTINS: Record<string, string> = {
   diagnostics_channel: 'node/diagnostics-channel',
   async_hooks: 'node/async-hooks',
   perf_hooks: 'node/perf-hooks',
+  zlib: 'node/zlib',
   // Over the net grant: without it, every request is refused by the denied net interface.
   http: 'node/http',
   https: 'node/https',
@@ -70,7 +71,10 @@ export const PARTLY_IMPLEMENTED_BUILTINS: Record<string, { module: string; expor
   // createRequire(import.meta.url) at load time is common (yargs); what it returns refuses every load.
   module: { module: 'node/module', exports: ['createRequire'] },
   // Packages ask whether they run on the main thread (and pick a code path) at load time.
-  worker_threads: { module: 'node/worker-threads', exports: ['isMainThread', 'parentPort', 'workerData', 'threadId', 'resourceLimits', 'SHARE_ENV'] },
+  worker_threads: {
+    module: 'node/worker-threads',
+    exports: ['isMainThread', 'parentPort', 'workerData', 'threadId', 'resourceLimits', 'SHARE_ENV', 'markAsUncloneable', 'markAsUntransferable', 'isMarkedAsUntransferable', 'getEnvironmentData', 'setEnvironmentData', 'MessageChannel', 'MessagePort'],
+  },
 };
 
 const hostRequire = createRequire(import.meta.url);
