@@ -266,7 +266,7 @@ export const CORPUS: CorpusPackage[] = [
       const seen = [];
       const format = combine(label({ label: 'app' }), splat(), printf((info) => { seen.push([info.level, info.message, info.label]); return info.label + ': ' + info.message; }));
       const info = format.transform({ level: 'info', message: 'hello %s', [Symbol.for('splat')]: ['world'] });
-      const asJson = json().transform({ level: 'warn', message: 'w', n: 1 });
+      const asJson = json().transform({ level: 'warn', message: 'w', n: 1 }, {});
       const logger = winston.createLogger({ level: 'debug', transports: [new winston.transports.Console({ silent: true })] });
       return [seen, info.message, asJson.level, typeof logger.info, logger.level, Object.keys(winston.config.npm.levels)];`,
   },

@@ -148,8 +148,12 @@ export function clientFor(defaultProtocol: 'http:' | 'https:') {
   return { request, get };
 }
 
-export class Agent {
-  constructor(readonly options: Record<string, unknown> = {}) {}
+export class Agent extends EventEmitter {
+  readonly options: Record<string, unknown>;
+  constructor(options?: Record<string, unknown>) {
+    super();
+    this.options = { ...options };
+  }
   destroy(): void {}
 }
 

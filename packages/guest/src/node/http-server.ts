@@ -132,5 +132,5 @@ export class ServerResponse extends OutgoingMessage {
 }
 
 /** A guest cannot accept connections: the class exists (instanceof checks, subclassing), constructing it is refused. */
-export const Server = deniedFunction('net', 'listen (http.Server)');
-export const createServer = deniedFunction('net', 'listen (http.createServer)');
+export const Server = Object.defineProperties(deniedFunction('net', 'listen (http.Server)'), { name: { value: 'Server' }, length: { value: 2 } });
+export const createServer = Object.defineProperties(deniedFunction('net', 'listen (http.createServer)'), { name: { value: 'createServer' }, length: { value: 2 } });

@@ -134,15 +134,17 @@ function crc32(data: Input, value = 0): number {
   return ~crc >>> 0;
 }
 
-const brotli = (name: string) => unavailableFunction('unsupported', `zlib.${name} (brotli)`);
-export const BrotliCompress = brotli('BrotliCompress');
-export const BrotliDecompress = brotli('BrotliDecompress');
-export const brotliCompress = brotli('brotliCompress');
-export const brotliCompressSync = brotli('brotliCompressSync');
-export const brotliDecompress = brotli('brotliDecompress');
-export const brotliDecompressSync = brotli('brotliDecompressSync');
-export const createBrotliCompress = brotli('createBrotliCompress');
-export const createBrotliDecompress = brotli('createBrotliDecompress');
+// Named and sized as Node's, so only a call tells them apart.
+const brotli = (name: string, length: number) =>
+  Object.defineProperties(unavailableFunction('unsupported', `zlib.${name} (brotli)`), { name: { value: name }, length: { value: length } });
+export const BrotliCompress = brotli('BrotliCompress', 1);
+export const BrotliDecompress = brotli('BrotliDecompress', 1);
+export const brotliCompress = brotli('brotliCompress', 3);
+export const brotliCompressSync = brotli('brotliCompressSync', 2);
+export const brotliDecompress = brotli('brotliDecompress', 3);
+export const brotliDecompressSync = brotli('brotliDecompressSync', 2);
+export const createBrotliCompress = brotli('createBrotliCompress', 1);
+export const createBrotliDecompress = brotli('createBrotliDecompress', 1);
 
 // The legacy top-level names (Z_NO_FLUSH, DEFLATE, ZLIB_VERNUM...) Node still defines, non-enumerable as there.
 const zlib = {
