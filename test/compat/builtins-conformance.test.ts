@@ -142,7 +142,10 @@ describe('Node built-ins inside a component have Node’s shapes', () => {
   });
 
   it('gives a CommonJS file __filename and __dirname under the virtual project directory', () => {
-    expect(run.result.location).toEqual({ dirname: 'string', filename: 'string', file: 'builtins-probe/checks.js', consistent: true });
+    expect(run.result.location).toMatchObject({ dirname: 'string', filename: 'string', file: 'builtins-probe/checks.js', consistent: true });
+    // A virtual path: where the app and the package live on the host stays out of the component.
+    expect(run.result.location.path).toMatch(/^\/[^\\]*builtins-probe\/checks\.js$/);
+    expect(run.result.location.path).not.toContain(REPO.replace(/\/$/, ''));
   });
 
   it('refuses a built-in newer than the build’s Node when it is used, not when it is loaded', () => {
