@@ -80,11 +80,6 @@ export const PARTLY_IMPLEMENTED_BUILTINS: Record<string, { module: string; expor
 const hostRequire = createRequire(import.meta.url);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Export names of a Node built-in, read from the host's own module (names only; nothing of the package runs). */
-export function builtinExportNames(name: string): string[] {
-  return builtinExports(name).map(([key]) => key);
-}
-
 /** The name and length of a built-in whose module.exports is a function (in the host's Node). */
 function builtinModuleFunction(name: string): { name: string; length: number } | undefined {
   let exports: unknown;
