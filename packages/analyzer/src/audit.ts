@@ -103,16 +103,18 @@ function cacheKey(pkg: InstalledPackage): { key: string; files?: ReturnType<type
 function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: PackageAnalysis): AuditedPackage {
   const dir = relative(root, pkg.dir);
   const inRoot = (e: Evidence): Evidence => ({ ...e, file: `${dir}/${e.file}` });
-  const capabilities = CAPABILITIES.flatMap((capability: Capability) => {
-    const evidence = analysis.capabilities[capability];
-    return evidence ? [{ capability, count: analysis.counts[capability] ?? evidence.length, evidence: evidence.map(inRoot) }] : [];
-  });
+  const listed = (found: Partial<Record<Capability, Evidence[]>>, counts: Partial<Record<Capability, number>>) =>
+    CAPABILITIES.flatMap((capability: Capability) => {
+      const evidence = found[capability];
+      return evidence ? [{ capability, count: counts[capability] ?? evidence.length, evidence: evidence.map(inRoot) }] : [];
+    });
+  const capabilities = listed(analysis.capabilities, analysis.counts);
   const scripts = Object.entries(pkg.installScripts);
   if (scripts.length > 0) {
     capabilities.push({ capability: 'install-script', count: scripts.length, evidence: scripts.map(([name, command]) => ({ file: pkg.manifest, line: 1, column: 1, detail: `${name}: ${command}` })) });
   }
   capabilities.sort((a, b) => CAPABILITIES.indexOf(a.capability) - CAPABILITIES.indexOf(b.capability));
-  const { capabilities: _c, counts: _n, ...rest } = analysis;
+  const { capabilities: _c, counts: _n, cli, ...rest } = analysis;
   return {
     ...pkg,
     id: `${pkg.name}@${pkg.version}`,
@@ -120,7 +122,8 @@ function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: Package
     isolated: false,
     policyKey: undefined,
     capabilities,
-    analysis: { ...rest, parseErrors: rest.parseErrors.map((e) => ({ ...e, file: `${dir}/${e.file}` })), native: rest.native.map((f) => `${dir}/${f}`) },
+    cli: listed(cli.capabilities, cli.counts),
+    analysis: { ...rest, reach: { ...rest.reach, entries: rest.reach.entries.map((f) => `${dir}/${f}`), bin: rest.reach.bin.map((f) => `${dir}/${f}`), unreached: rest.reach.unreached.map((f) => `${dir}/${f}`) }, parseErrors: rest.parseErrors.map((e) => ({ ...e, file: `${dir}/${e.file}` })), native: rest.native.map((f) => `${dir}/${f}`) },
   };
 }
 
