@@ -115,15 +115,18 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir)): Pack
     }
     return order;
   };
-  const entries = resolver.libraryEntries();
   const bin = resolver.binEntries();
+  // A command-line file that `exports` also lists (marked's "./bin/marked") is still the CLI.
+  const entries = resolver.libraryEntries().filter((f) => !bin.includes(f));
   let library = reach(entries);
   if (entries.length === 0 && bin.length === 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
   const computed = library.find((f) => scanOf(f)?.computedLoad !== undefined);
   if (computed !== undefined) analysis.reach.everyFile = `${computed} loads a computed path: ${scanOf(computed)!.computedLoad}`;
   if (analysis.reach.everyFile !== undefined) library = [...library, ...files.code.filter((f) => !library.includes(f))];
   const librarySet = new Set(library);
-  const cli = reach(bin, librarySet);
+  let cli = reach(bin, librarySet);
+  // A computed load in the CLI widens the CLI only.
+  if (analysis.reach.everyFile === undefined && cli.some((f) => scanOf(f)?.computedLoad !== undefined)) cli = [...cli, ...files.code.filter((f) => !librarySet.has(f) && !cli.includes(f))];
   const cliSet = new Set(cli);
   const unreached = files.code.filter((f) => !librarySet.has(f) && !cliSet.has(f));
   analysis.reach = { ...analysis.reach, entries, bin, reachedFiles: library.length + cli.length, unreached: unreached.slice(0, UNREACHED_LISTED), unreachedCount: unreached.length };

@@ -86,7 +86,7 @@ const INERT_MEMBERS: Readonly<Record<string, ReadonlySet<string>>> = {
   https: new Set(['METHODS', 'STATUS_CODES']),
   http2: new Set(['constants', 'getDefaultSettings', 'getPackedSettings', 'getUnpackedSettings', 'sensitiveHeaders']),
   net: new Set(['isIP', 'isIPv4', 'isIPv6']),
-  module: new Set(['builtinModules', 'isBuiltin']),
+  module: new Set(['builtinModules', 'isBuiltin', 'createRequire']),
   worker_threads: new Set(['isMainThread', 'threadId', 'parentPort', 'workerData', 'resourceLimits']),
 };
 

@@ -117,6 +117,7 @@ export class FileVisitor {
         return this.children(node);
       case 'ImportExpression':
         this.importExpression(node);
+        this.escape(node);
         return this.children(node);
       case 'ImportDeclaration':
         return this.importDeclaration(node);
@@ -277,7 +278,7 @@ export class FileVisitor {
   private importExpression(node: AstNode): void {
     const spec = this.constant(node.source);
     if (spec !== undefined) {
-      this.loadSpecifier(spec, node.source, '*', 'import()');
+      this.loadSpecifier(spec, node.source, undefined, 'import()');
       return;
     }
     this.pass.globals.add('import()');
