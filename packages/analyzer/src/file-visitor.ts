@@ -35,6 +35,9 @@ const GLOBAL_KINDS: Readonly<Record<string, Kind>> = {
 // Properties of the global object that are the same globals (require and module are per-module, not global).
 const GLOBAL_OBJECT_MEMBERS = new Set(Object.keys(GLOBAL_KINDS).filter((n) => n !== 'require' && n !== 'module'));
 const NATIVE_MEMBERS = new Set(['binding', '_linkedBinding', 'dlopen']);
+// fs members whose names leave little doubt: once the fs module is handed on in a file (stored in an
+// options object, passed to a helper), a call of one of these on any object there is taken as a write through it.
+const FS_WRITE_NAMES = /^(?:writeFile|appendFile|mkdir|rmdir|unlink|rename|copyFile|symlink|chmod|chown|truncate|mkdtemp|utimes|cp|rm)(?:Sync)?$|^(?:createWriteStream|writeSync|writevSync|ftruncateSync|fsyncSync)$/;
 // Helpers that compilers wrap a module object in (TypeScript, Babel, esbuild): the module passes through.
 const INTEROP = /^(?:__importDefault|__importStar|_interopRequireDefault|_interopRequireWildcard|__toESM|__toCommonJS|_interop_require_default|_interop_require_wildcard|interopRequireDefault|interopRequireWildcard)$/;
 // Parents through which a value flows on unchanged to the grandparent.
@@ -50,6 +53,9 @@ export class FileVisitor {
   private readonly parents: AstNode[] = [];
   private pass!: FileScan;
   private grewAfterRead = false;
+  // Where the fs module was handed on in this pass, and write-like member uses on unknown objects.
+  private fsHandedOn: AstNode | undefined;
+  private writeLike: { node: AstNode; name: string }[] = [];
   /** Static specifiers of other files and packages; computed ones set `computedLoad`. */
   specifiers = new Set<string>();
   computedLoad: string | undefined;
@@ -67,10 +73,16 @@ export class FileVisitor {
       this.specifiers = new Set();
       this.computedLoad = undefined;
       this.grewAfterRead = false;
+      this.fsHandedOn = undefined;
+      this.writeLike = [];
       this.scopes = new Scopes(bindings, () => (this.grewAfterRead = true));
       this.scopes.enter(program, true);
       this.walk(program);
       if (!this.grewAfterRead) break;
+    }
+    if (this.fsHandedOn) {
+      const { line } = this.lines.locate(this.fsHandedOn.start);
+      for (const { node, name } of this.writeLike) this.record('fs', name, node, `${this.excerpt(node)} (fs was handed on at line ${line})`);
     }
     this.scan.sightings.push(...this.pass.sightings);
     for (const [m, members] of this.pass.builtins) this.scan.builtins.set(m, new Set([...(this.scan.builtins.get(m) ?? []), ...members]));
@@ -242,7 +254,9 @@ export class FileVisitor {
     if (node.computed) this.child(node, node.property);
     if (isTypeofOperand(node, parent) || (parent?.type === 'UnaryExpression' && parent.operator === 'delete')) return;
     const key = node.computed ? this.constant(node.property) : nameOf(node.property);
-    this.memberUse(this.valueOf(node.object), key, node, node.computed && key === undefined ? 'computed member of' : '');
+    const objectKinds = this.valueOf(node.object);
+    this.memberUse(objectKinds, key, node, node.computed && key === undefined ? 'computed member of' : '');
+    if (objectKinds.length === 0 && key !== undefined && FS_WRITE_NAMES.test(key)) this.writeLike.push({ node, name: key });
     this.escape(node);
   }
 
@@ -465,7 +479,10 @@ export class FileVisitor {
       const where = describeEscape(parent);
       for (const kind of kinds) {
         if (kind === 'env') this.envRead('*', node, `process.env (whole object ${where}: ${this.excerpt(parent)})`);
-        else if (kind.startsWith('builtin:')) this.record(kind.slice(8), '*', node, `${kind.slice(8)} (whole module ${where})`);
+        else if (kind.startsWith('builtin:')) {
+          if (kind === 'builtin:fs' || kind === 'builtin:fs/promises') this.fsHandedOn ??= node;
+          this.record(kind.slice(8), '*', node, `${kind.slice(8)} (whole module ${where})`);
+        }
         else if (kind === 'eval' && !(parent.type === 'CallExpression' && parent.callee === child)) this.sight('eval', node, `eval (${where})`);
       }
       return;
