@@ -43,7 +43,8 @@ export function starterPolicy(report: AuditReport, existing?: Policy): StarterPo
   for (const pkg of report.packages) {
     const key = keyOf(pkg);
     if (pkg.dependents.some(isProject)) direct.set(key, [...(direct.get(key) ?? []), pkg]);
-    if (pkg.capabilities.length === 0) continue;
+    // A copy split from its namesakes keeps its own entry even when it does nothing (else its version would match no key).
+    if (pkg.capabilities.length === 0 && variants.get(pkg.name)!.size === 1) continue;
     const caps = reviewed.get(key) ?? new Set();
     for (const c of capsOf(pkg)) caps.add(c);
     reviewed.set(key, caps);
@@ -53,7 +54,7 @@ export function starterPolicy(report: AuditReport, existing?: Policy): StarterPo
   for (const key of [...new Set([...reviewed.keys(), ...scripts.keys()])].sort()) {
     const entry = (json.packages[key] ??= {});
     const caps = [...(reviewed.get(key) ?? [])].sort();
-    if (caps.length > 0) entry.reviewed = caps;
+    if (caps.length > 0 || reviewed.has(key)) entry.reviewed = caps;
     const allowed = [...(scripts.get(key) ?? [])].sort();
     if (allowed.length > 0) entry.allowScripts = allowed;
   }
