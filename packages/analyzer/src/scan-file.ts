@@ -30,16 +30,17 @@ export interface FileScan {
 
 // Tokens that can only matter if present in the text: files without any skip the parser entirely.
 // Each alternative is what the visitor looks for: a built-in loaded by require/import/export-from,
-// process (its env and native bindings, under any alias), the network/eval/Function globals, computed
-// access to the global object, Reflect, and require/import used other than with a literal.
+// process (its env and native bindings, under any alias), the network and eval globals, Function called,
+// applied or aliased (not `instanceof Function` or `Function.prototype`), computed access to the global
+// object, Reflect, and require aliased or called with a computed argument.
 // Why the quoted name comes first and the require/from/import before it is checked afterwards: a
 // leading lookbehind defeats the regex engine's first-character scan and costs 5x on a large tree.
 const QUOTED_BUILTIN = String.raw`(['"\x60])(?:node:[a-z_/]+|(?:${NOTABLE_BUILTINS.join('|')})(?:/[a-z_/]+)?)\1`;
 // process.<these> never reach a capability: skipping them keeps most files with a process.nextTick unparsed.
 const HARMLESS_PROCESS = 'nextTick|platform|version|versions|cwd|exit|exitCode|on|once|emit|emitWarning|argv|stdout|stderr|stdin|pid|ppid|arch|hrtime|memoryUsage|title|uptime|umask|execPath|execArgv|browser|release|features|config';
 const CANDIDATE = new RegExp(
-  String.raw`\bprocess\b(?!\s*\.\s*(?:${HARMLESS_PROCESS})\b)|\b(?:fetch|XMLHttpRequest|WebSocket|EventSource|eval|WebAssembly)\b|\bFunction\b(?!\s*\.\s*prototype\b)|\b(?:globalThis|global|self|window)\s*\[|\bReflect\s*\.\s*(?:get|apply|construct)\b|\bimport\s*\(|\brequire\b(?!\s*\(\s*['"][^'"\\\n]*['"]\s*\))|${QUOTED_BUILTIN}`,
-  'g',
+  String.raw`\bprocess\b(?!\s*\.\s*(?:${HARMLESS_PROCESS})\b)|\b(?:fetch|XMLHttpRequest|WebSocket|EventSource|eval|WebAssembly)\b|\bFunction\b(?=\s*(?:[(;,\]]|\.\s*(?:apply|call|bind)\b|$))|\b(?:globalThis|global|self|window)\s*\[|\bReflect\s*\.\s*(?:get|apply|construct)\b|\bimport\s*\(|\brequire\b(?=\s*(?:[;,)\]]|$|\(\s*[^'"\s)]|\(\s*['"][^'"\\\n]*['"]\s*[^)\s]))|${QUOTED_BUILTIN}`,
+  'gm',
 );
 // Static loads, found without parsing (comments included: reachability may over-approximate, never miss).
 const STATIC_LOAD = /\b(?:require|import)\s*\(\s*(['"\x60])([^'"\x60\n]+)\1\s*\)|\b(?:from|import)\s*(['"])([^'"\n]+)\3/g;
