@@ -119,7 +119,7 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir)): Pack
   // A command-line file that `exports` also lists (marked's "./bin/marked") is still the CLI.
   const entries = resolver.libraryEntries().filter((f) => !bin.includes(f));
   let library = reach(entries);
-  if (entries.length === 0 && bin.length === 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
+  if (entries.length === 0 && bin.length === 0 && files.code.length > 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
   const computed = library.find((f) => scanOf(f)?.computedLoad !== undefined);
   if (computed !== undefined) analysis.reach.everyFile = `${computed} loads a computed path: ${scanOf(computed)!.computedLoad}`;
   if (analysis.reach.everyFile !== undefined) library = [...library, ...files.code.filter((f) => !library.includes(f))];
