@@ -92,3 +92,12 @@ describe('analyzePackage on real packages', () => {
     expect(analysis.capabilities.native?.[0]).toMatchObject({ file: 'binding.gyp', line: 1 });
   });
 });
+
+describe('scanFile on pathological input', () => {
+  test('an expression nested deeper than the stack is reported, and its tokens still count', () => {
+    const deep = `module.exports = ${"'x' + ".repeat(20000)}process.env.DEEP;\nfetch(u);`;
+    const scan = scanFile('deep.js', deep);
+    expect(scan.parseError).toMatch(/too deeply nested to analyse/);
+    expect(scan.sightings.map((s) => s.capability)).toEqual(expect.arrayContaining(['env', 'net']));
+  });
+});

@@ -79,7 +79,15 @@ export function scanFile(filename: string, text: string): FileScan {
     return scan;
   }
   const visitor = new FileVisitor(text, lines, scan);
-  visitor.run(program);
+  try {
+    visitor.run(program);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // Nesting deeper than the stack (a generated expression thousands of levels deep): the token hits stand in.
+    scan.parseError ??= `too deeply nested to analyse (${error.message}); token evidence kept`;
+    sightTokens(text, lines, scan);
+    return scan;
+  }
   for (const spec of visitor.specifiers) scan.specifiers!.add(spec);
   scan.computedLoad = visitor.computedLoad;
   return scan;
