@@ -80,6 +80,19 @@ describe('look-alikes and unreached files (test/fixtures/audit/packages/look-ali
   });
 });
 
+describe('deep imports', () => {
+  test("a file another package deep-imports from a package without an exports map counts for that package", async () => {
+    const alone = await audit({ root: npmTree({ root: ['deep-lib@1.0.0'] }), cacheFile: false });
+    expect(alone.packages[0]!.capabilities).toEqual([]);
+    expect(alone.packages[0]!.analysis.reach.unreached).toEqual(['node_modules/deep-lib/run.js']);
+    const root = npmTree({ root: ['deep-user@1.0.0'], deps: { 'deep-user@1.0.0': ['deep-lib@1.0.0'] } });
+    const report = await audit({ root, cacheFile: false });
+    const lib = report.packages.find((p) => p.name === 'deep-lib')!;
+    expect(lib.capabilities.map((c) => `${c.capability} ${c.evidence[0]!.file}`)).toEqual(['child_process node_modules/deep-lib/run.js']);
+    expect(lib.analysis.reach.importedDeeply).toEqual(['deep-lib/run']);
+  });
+});
+
 describe('one entry per installed copy', () => {
   test('two versions with different capabilities get their own reviewed entries; the audit of that policy is clean', async () => {
     const root = npmTree({ root: ['twin@2.0.0', 'twin-user@1.0.0'], deps: { 'twin-user@1.0.0': ['twin@1.0.0'] }, nested: { 'twin@1.0.0': 'twin-user@1.0.0' } });

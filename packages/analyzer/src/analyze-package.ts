@@ -72,14 +72,14 @@ class CapabilityLog {
  * `bin` entries reach besides are the CLI's. Files nothing reaches are listed, not counted, unless a
  * computed require()/import() (or no entry point at all) means any file may run.
  */
-export function analyzePackage(dir: string, files = listPackageFiles(dir)): PackageAnalysis {
+export function analyzePackage(dir: string, files = listPackageFiles(dir), importedDeeply: string[] = []): PackageAnalysis {
   const manifest = readManifest(dir);
   const resolver = new PackageResolver(dir, manifest, new Set(files.code));
   const analysis: PackageAnalysis = {
     capabilities: {},
     counts: {},
     cli: { capabilities: {}, counts: {} },
-    reach: { entries: [], bin: [], reachedFiles: 0, unreached: [], unreachedCount: 0, everyFile: undefined },
+    reach: { entries: [], bin: [], reachedFiles: 0, unreached: [], unreachedCount: 0, everyFile: undefined, deepImportable: manifest.exports === undefined || manifest.exports === null, deepImports: [], importedDeeply },
     builtins: {},
     envNames: [],
     globals: [],
@@ -117,7 +117,9 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir)): Pack
   };
   const bin = resolver.binEntries();
   // A command-line file that `exports` also lists (marked's "./bin/marked") is still the CLI.
-  const entries = resolver.libraryEntries().filter((f) => !bin.includes(f));
+  // What other packages load by deep imports ("lodash/merge") counts as library entries too.
+  const deep = importedDeeply.flatMap((spec) => resolver.resolve('', spec));
+  const entries = [...new Set([...resolver.libraryEntries(), ...deep])].filter((f) => !bin.includes(f));
   let library = reach(entries);
   if (entries.length === 0 && bin.length === 0 && files.code.length > 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
   const computed = library.find((f) => scanOf(f)?.computedLoad !== undefined);
@@ -129,7 +131,17 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir)): Pack
   if (analysis.reach.everyFile === undefined && cli.some((f) => scanOf(f)?.computedLoad !== undefined)) cli = [...cli, ...files.code.filter((f) => !librarySet.has(f) && !cli.includes(f))];
   const cliSet = new Set(cli);
   const unreached = files.code.filter((f) => !librarySet.has(f) && !cliSet.has(f));
-  analysis.reach = { ...analysis.reach, entries, bin, reachedFiles: library.length + cli.length, unreached: unreached.slice(0, UNREACHED_LISTED), unreachedCount: unreached.length };
+  const deepImports = new Set<string>();
+  for (const file of library) for (const spec of scanOf(file)?.specifiers ?? []) if (isDeepImport(spec)) deepImports.add(spec);
+  analysis.reach = {
+    ...analysis.reach,
+    entries,
+    bin,
+    reachedFiles: library.length + cli.length,
+    unreached: unreached.slice(0, UNREACHED_LISTED),
+    unreachedCount: unreached.length,
+    deepImports: [...deepImports].sort(),
+  };
 
   const libraryLog = new CapabilityLog();
   const cliLog = new CapabilityLog();
@@ -159,4 +171,15 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir)): Pack
   analysis.envNames = [...envNames].sort();
   analysis.globals = [...globals].sort();
   return analysis;
+}
+
+/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
+function isDeepImport(spec: string): boolean {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
+}
+
+/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
+export function packageNameOf(spec: string): string {
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
 import { AnalysisCache, defaultCacheFile } from './analysis-cache.ts';
-import { analyzePackage, contentHash, listPackageFiles } from './analyze-package.ts';
+import { analyzePackage, contentHash, listPackageFiles, packageNameOf } from './analyze-package.ts';
 import { CAPABILITIES, type Capability } from './capabilities.ts';
 import { checkPolicy } from './policy-rules.ts';
 import { analyzeInWorkers, defaultThreads, type AnalysisJob } from './analysis-pool.ts';
@@ -69,6 +69,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
   for (const [i, miss] of misses.entries()) cache.set(miss.key, fresh[i]!);
   for (const [index, key] of keys.entries()) analyses[index] ??= cache.stored(key);
+  reachDeepImports(tree.packages, analyses as PackageAnalysis[], keys, cache);
   const packages = tree.packages.map((pkg, index) => toAuditedPackage(root, pkg, analyses[index]!));
   const filesScanned = packages.reduce((sum, p) => sum + p.analysis.filesScanned, 0);
   const filesParsed = packages.reduce((sum, p) => sum + p.analysis.filesParsed, 0);
@@ -91,6 +92,33 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     warnings: tree.warnings,
     stats: { packages: packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
   };
+}
+
+/**
+ * A package without an `exports` map exposes every file: the files other packages deep-import
+ * ("lodash/merge") are entry points too. Those packages are analysed again with them (cached under
+ * a key that names the imports). The project's own deep imports are not seen (its code is not scanned).
+ */
+function reachDeepImports(packages: InstalledPackage[], analyses: PackageAnalysis[], keys: string[], cache: AnalysisCache): void {
+  const wanted = new Map<string, Set<string>>();
+  for (const analysis of analyses) {
+    for (const spec of analysis.reach.deepImports) {
+      const name = packageNameOf(spec);
+      wanted.set(name, (wanted.get(name) ?? new Set()).add(spec));
+    }
+  }
+  for (const [index, pkg] of packages.entries()) {
+    const specs = wanted.get(pkg.name);
+    if (!specs || !analyses[index]!.reach.deepImportable) continue;
+    const importedDeeply = [...specs].sort();
+    const key = `${keys[index]}|deep:${importedDeeply.join(',')}`;
+    let analysis = cache.get(key);
+    if (!analysis) {
+      analysis = analyzePackage(pkg.dir, undefined, importedDeeply);
+      cache.set(key, analysis);
+    }
+    analyses[index] = analysis;
+  }
 }
 
 /** The cache key of a package: its lockfile integrity, else a hash of its files (listed here, reused for the analysis). */

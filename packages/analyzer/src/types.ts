@@ -44,6 +44,12 @@ export interface Reach {
   unreachedCount: number;
   /** Why every file of the package counts, when one does (a computed require/import, no entry point). */
   everyFile: string | undefined;
+  /** No `exports` map: other packages may load any file by a deep import ("lodash/merge"). */
+  deepImportable: boolean;
+  /** Deep imports of other packages this package's counted code makes ("lodash/merge"), for their reach. */
+  deepImports: string[];
+  /** Deep imports of this package by others that were added as entry points. */
+  importedDeeply: string[];
 }
 
 /** One installed package (one name@version, wherever it is laid out). */

@@ -60,6 +60,7 @@ function renderExplanation(e: Explanation, color: boolean): string {
   }
   const reach = p.analysis.reach;
   lines.push('', `  reach:       ${reach.reachedFiles} file${reach.reachedFiles === 1 ? '' : 's'} from ${reach.entries.length} entr${reach.entries.length === 1 ? 'y' : 'ies'}${reach.bin.length > 0 ? ` and ${reach.bin.length} bin${reach.bin.length === 1 ? '' : 's'}` : ''}`);
+  if (reach.importedDeeply.length > 0) lines.push(`  also counted: what other packages deep-import (${reach.importedDeeply.join(', ')})`);
   if (reach.everyFile !== undefined) lines.push(`  every file counts: ${reach.everyFile}`);
   else if (reach.unreachedCount > 0) {
     lines.push(`  not counted: ${reach.unreachedCount} file${reach.unreachedCount === 1 ? '' : 's'} no entry point loads (tests, tools, unused builds):`);
