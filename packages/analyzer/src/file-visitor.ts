@@ -1,6 +1,6 @@
 import { builtinCapabilities, type Capability } from './capabilities.ts';
 import type { LineIndex } from './line-index.ts';
-import type { AstNode } from './pruned-walk.ts';
+import type { AstNode } from './ast-node.ts';
 import { builtinName, type FileScan } from './scan-file.ts';
 import { Scopes, type Binding } from './scopes.ts';
 

@@ -3,7 +3,7 @@ import { BUILTINS, NOTABLE_BUILTINS, builtinCapabilities, type Capability } from
 import { encodedRuns } from './encoded-runs.ts';
 import { FileVisitor } from './file-visitor.ts';
 import { LineIndex } from './line-index.ts';
-import type { AstNode } from './pruned-walk.ts';
+import type { AstNode } from './ast-node.ts';
 
 /** One sighting of a capability inside a file. */
 export interface Sighting {

@@ -1,4 +1,4 @@
-import type { AstNode } from './pruned-walk.ts';
+import type { AstNode } from './ast-node.ts';
 
 /** One declared name: what values it may hold (see FileVisitor's kinds), and whether this pass read it yet. */
 export interface Binding {
