@@ -39,7 +39,7 @@ const NATIVE_MEMBERS = new Set(['binding', '_linkedBinding', 'dlopen']);
 // options object, passed to a helper), a call of one of these on any object there is taken as a write through it.
 const FS_WRITE_NAMES = /^(?:writeFile|appendFile|mkdir|rmdir|unlink|rename|copyFile|symlink|chmod|chown|truncate|mkdtemp|utimes|cp|rm)(?:Sync)?$|^(?:createWriteStream|writeSync|writevSync|ftruncateSync|fsyncSync)$/;
 // Helpers that compilers wrap a module object in (TypeScript, Babel, esbuild): the module passes through.
-const INTEROP = /^(?:__importDefault|__importStar|_interopRequireDefault|_interopRequireWildcard|__toESM|__toCommonJS|_interop_require_default|_interop_require_wildcard|interopRequireDefault|interopRequireWildcard)$/;
+const INTEROP = /^(?:_*interop\w*|__importDefault|__importStar|__toESM|__toCommonJS)$/i;
 // Parents through which a value flows on unchanged to the grandparent.
 const PASS_THROUGH = new Set(['LogicalExpression', 'ConditionalExpression', 'SequenceExpression', 'ChainExpression', 'ParenthesizedExpression', 'AwaitExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression']);
 
