@@ -106,9 +106,17 @@ export class FileVisitor {
       case 'SwitchStatement':
         if (parent && isFunction(parent) && parent.body === node) return this.children(node);
         return this.scoped(node, () => this.children(node));
+      case 'ForOfStatement':
+        return this.scoped(node, () => {
+          // `for (const name of ['A', 'B'])`: the loop variable is one of those constants.
+          const names = node.right.type === 'ArrayExpression' ? (node.right.elements as (AstNode | null)[]).map((e) => (e ? this.constant(e) : undefined)) : [];
+          if (names.length > 0 && names.every((n) => n !== undefined) && node.left.type === 'VariableDeclaration' && node.left.declarations[0]?.id.type === 'Identifier') {
+            this.scopes.assign(node.left.declarations[0].id.name, names.map((n) => `=${n}`));
+          }
+          this.children(node);
+        });
       case 'ForStatement':
       case 'ForInStatement':
-      case 'ForOfStatement':
       case 'CatchClause':
       case 'ClassExpression':
         return this.scoped(node, () => this.children(node));
@@ -255,7 +263,9 @@ export class FileVisitor {
     if (isTypeofOperand(node, parent) || (parent?.type === 'UnaryExpression' && parent.operator === 'delete')) return;
     const key = node.computed ? this.constant(node.property) : nameOf(node.property);
     const objectKinds = this.valueOf(node.object);
-    this.memberUse(objectKinds, key, node, node.computed && key === undefined ? 'computed member of' : '');
+    const keys = key === undefined && node.computed ? this.constants(node.property) : undefined;
+    if (keys) for (const k of keys) this.memberUse(objectKinds, k, node, '');
+    else this.memberUse(objectKinds, key, node, node.computed && key === undefined ? 'computed member of' : '');
     if (objectKinds.length === 0 && key !== undefined && FS_WRITE_NAMES.test(key)) this.writeLike.push({ node, name: key });
     this.escape(node);
   }
@@ -418,6 +428,14 @@ export class FileVisitor {
       return values.length === 1 && constants.size === 1 ? values[0]!.slice(1) : undefined;
     }
     return undefined;
+  }
+
+  /** The constant strings a binding may hold, when it holds nothing else (a loop over a literal list). */
+  private constants(node: AstNode): string[] | undefined {
+    if (node.type !== 'Identifier') return undefined;
+    const kinds = this.scopes.reference(node.name)?.kinds;
+    if (!kinds || kinds.size === 0 || ![...kinds].every((k) => k.startsWith('='))) return undefined;
+    return [...kinds].map((k) => k.slice(1));
   }
 
   // ---- uses ----
