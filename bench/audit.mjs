@@ -32,7 +32,12 @@ function setUp() {
     for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(here, 'audit-app', file), path.join(app, file));
     // The committed lockfile pins the tree; scripts stay off (nothing here is run but the entry, by LavaMoat).
     console.error('installing the benchmark app (npm ci --ignore-scripts)...');
-    sh('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    const ci = ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+    if (spawnSync('npm', ci, { cwd: app, stdio: 'ignore' }).status !== 0) {
+      // npm 11 wants every optional platform package in the lock; add the missing entries, keeping the pinned versions.
+      sh('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], app);
+      sh('npm', ci, app);
+    }
     writeFileSync(stamp, manifest + lock);
   }
   // The entry LavaMoat starts from: it loads every direct dependency, as the app would at start-up.
@@ -74,11 +79,16 @@ const cold = [];
 const warm = [];
 for (let i = 0; i < RUNS; i++) {
   rmSync(cacheDir, { recursive: true, force: true });
-  cold.push(timed(process.execPath, auditArgs, app));
-  warm.push(timed(process.execPath, auditArgs, app));
+  for (const runs of [cold, warm]) {
+    const run = timed(process.execPath, auditArgs, app);
+    if (run.status === 0) run.ownMs = JSON.parse(readFileSync(reportFile, 'utf8')).stats.durationMs;
+    runs.push(run);
+  }
 }
 for (const run of [...cold, ...warm]) if (run.status !== 0) throw new Error(`audit failed:\n${run.stderr}`);
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+// The tool's own time: what the audit measures inside the process (without Node's start-up and the CLI bundle's load).
+const ownMs = (runs) => median(runs.map((r) => r.ownMs ?? 0));
 
 const lavamoat = [];
 for (let i = 0; i < RUNS; i++) {
@@ -101,8 +111,8 @@ const table = [
   '| --- | ---: | ---: | ---: |',
   ...rows.map((r) => `| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.cpuMs ? `${(r.cpuMs / 1000).toFixed(2)} s` : 'n/a'} | ${r.mb ? `${Math.round(r.mb)} MB` : 'n/a'} |`),
   '',
-  `Cold audit vs LavaMoat: **${(lavamoatRow.ms / coldRow.ms).toFixed(1)}× faster** in wall time${coldRow.cpuMs ? `, ${(lavamoatRow.cpuMs / coldRow.cpuMs).toFixed(1)}× less CPU` : ''} (target ≥ 10×). Warm audit: **${(warmRow.ms / 1000).toFixed(2)} s** (target ≤ 1 s).`,
+  `Cold audit vs LavaMoat: **${(lavamoatRow.ms / coldRow.ms).toFixed(1)}× faster** in wall time${coldRow.cpuMs ? `, ${(lavamoatRow.cpuMs / coldRow.cpuMs).toFixed(1)}× less CPU` : ''} (target ≥ 10×). Warm audit: **${(warmRow.ms / 1000).toFixed(2)} s** wall, **${(ownMs(warm) / 1000).toFixed(2)} s** of the tool's own time (target ≤ 0.3 s); cold: ${(ownMs(cold) / 1000).toFixed(2)} s own time.`,
 ].join('\n');
 console.log(table);
 mkdirSync(path.join(here, 'results'), { recursive: true });
-writeFileSync(path.join(here, 'results', 'audit.json'), JSON.stringify({ rows, runs: { cold, warm, lavamoat }, stats: report.stats }, null, 2));
+writeFileSync(path.join(here, 'results', 'audit.json'), JSON.stringify({ rows, ownMs: { cold: ownMs(cold), warm: ownMs(warm) }, runs: { cold, warm, lavamoat }, stats: report.stats }, null, 2));

@@ -94,6 +94,8 @@ await build({
   target: 'es2022',
   mainFields: ['browser', 'module', 'main'],
   external: ['isolate:guest/*', 'isolate-deps:guest-config'],
+  // The guest's built-ins keep Node's names (EventEmitter, not EventEmitter2): packages read them.
+  keepNames: true,
   logLevel: 'warning',
 });
 

@@ -10,19 +10,26 @@ describe('scanFile', () => {
     const scan = scanFile('a.mjs', `import { readFile } from 'node:fs/promises';\nimport * as cp from 'child_process';\nimport http from 'http';\ncp.spawn('ls');\nhttp.get(url);\nimport os from 'os';`);
     expect(Object.fromEntries([...scan.builtins].map(([m, s]) => [m, [...s].sort()]))).toEqual({ 'fs/promises': ['readFile'], child_process: ['spawn'], http: ['get'], os: [] });
     expect(sightings(`const fs = require('fs');\nfs.writeFileSync('x', 'y');\nfs.existsSync('z');`)).toEqual(['fs.write 2 fs.writeFileSync', 'fs.read 3 fs.existsSync']);
-    expect(sightings(`const { spawn } = require("node:child_process");`)).toEqual(['child_process 1 require "node:child_process" (spawn)']);
-    expect(sightings(`const fs = require('fs');\nfs.promises.writeFile('x');`)).toEqual(['fs.write 2 fs.promises.writeFile']);
+    expect(sightings(`const { spawn } = require("node:child_process");`)).toEqual(['child_process 1 child_process.spawn']);
+    expect(sightings(`const fs = require('fs');\nfs.promises.writeFile('x');`)).toEqual(['fs.write 2 fs/promises.writeFile']);
   });
 
   test('a built-in is found however much whitespace sits around require( / from / import, and a quoted name alone is not a load', () => {
     const pad = ' '.repeat(60);
-    expect(sightings(`const cp = require${pad}(${pad}'child_process');`)).toEqual(['child_process 1 require "child_process"']);
-    expect(sightings(`import { exec } from\n\n${pad}'node:child_process';\nexec(c);`, 'a.mjs').map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['child_process 3']);
+    expect(sightings(`const cp = require${pad}(${pad}'child_process');\ncp.exec(c);`)).toEqual(['child_process 2 child_process.exec']);
+    // Loading a module is not using it.
+    expect(sightings(`const cp = require('child_process');`)).toEqual([]);
+    expect(sightings(`import { exec } from\n\n${pad}'node:child_process';\nexec(c);`, 'a.mjs').map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['child_process 1']);
     expect(sightings(`const names = ['child_process', "fs"];\nlog(\`http\`);`)).toEqual([]);
   });
 
-  test('a built-in whose module object escapes counts as every use', () => {
-    expect(sightings(`var fs = require('fs');\nmodule.exports = patch(fs);`)).toEqual(['fs.read 2 fs (fs passed on)', 'fs.write 2 fs (fs passed on)']);
+  test('a built-in whose module object is handed on counts as a read, and as a write where a write member is reached', () => {
+    expect(sightings(`var fs = require('fs');\nmodule.exports = patch(fs);`)).toEqual(['fs.read 2 fs (whole module passed to a call)']);
+    expect(sightings(`const fs = require('fs');\nconst opts = { fs };\nopts.fs.mkdirSync(p);`)).toEqual([
+      'fs.read 2 fs (whole module stored or passed on)',
+      'fs.write 3 opts.fs.mkdirSync (fs was handed on at line 2)',
+    ]);
+    expect(sightings(`var cp = require('child_process');\nrun(cp);`)).toEqual(['child_process 2 child_process (whole module passed to a call)']);
   });
 
   test('process.env names, destructured and computed', () => {
@@ -33,7 +40,7 @@ describe('scanFile', () => {
 
   test('network, eval and WebAssembly globals; property names and typeof probes are not uses', () => {
     expect(sightings(`fetch(u);\nnew WebSocket(u);\nglobalThis.XMLHttpRequest;\nobj.fetch();\ntypeof fetch;\n({ fetch: 1 });`)).toEqual(['net 1 fetch', 'net 2 WebSocket', 'net 3 XMLHttpRequest']);
-    expect(sightings(`eval(code);\nnew Function('a', 'b');\nWebAssembly.instantiate(bytes);`)).toEqual(['eval 1 eval', 'eval 2 new Function()', 'wasm 3 WebAssembly']);
+    expect(sightings(`eval(code);\nnew Function('a', 'b');\nWebAssembly.instantiate(bytes);`)).toEqual(['eval 1 eval()', 'eval 2 new Function()', 'wasm 3 WebAssembly']);
   });
 
   test('computed import() and require() are flagged, literal ones are not', () => {
@@ -50,7 +57,7 @@ describe('scanFile', () => {
     const scan = scanFile('a.js', `module.exports = function add(a, b) { return a + b; };\nrequire('./other');`);
     expect(scan.parsed).toBe(false);
     // Words and strings that only look like capabilities do not cost a parse either.
-    expect(scanFile('b.js', `// process the data\nconst kind = 'fs';\nprocess.exit(0);`).parsed).toBe(false);
+    expect(scanFile('b.js', `// handle the data\nconst kind = 'fs';\nprocess.exit(0);\nprocess.nextTick(f);`).parsed).toBe(false);
     expect(scanFile('c.js', 'process.env.X').parsed).toBe(true);
   });
 
@@ -83,5 +90,14 @@ describe('analyzePackage on real packages', () => {
     const analysis = analyzePackage(path.join(PACKAGES, 'native-thing@1.0.0'));
     expect(analysis.native).toEqual(['binding.gyp']);
     expect(analysis.capabilities.native?.[0]).toMatchObject({ file: 'binding.gyp', line: 1 });
+  });
+});
+
+describe('scanFile on pathological input', () => {
+  test('an expression nested deeper than the stack is reported, and its tokens still count', () => {
+    const deep = `module.exports = ${"'x' + ".repeat(20000)}process.env.DEEP;\nfetch(u);`;
+    const scan = scanFile('deep.js', deep);
+    expect(scan.parseError).toMatch(/too deeply nested to analyse/);
+    expect(scan.sightings.map((s) => s.capability)).toEqual(expect.arrayContaining(['env', 'net']));
   });
 });

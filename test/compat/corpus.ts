@@ -226,13 +226,129 @@ export const CORPUS: CorpusPackage[] = [
       return [doubled, all, mapped, rejected];`,
   },
   {
-    // The main entry adds fromURL over undici (Node's HTTP client, which needs node:sqlite); the slim entry is
-    // the same parser and API without it.
+    // The main entry adds fromURL over undici, which imports node:sqlite (newer than Node 20): it resolves to a
+    // stand-in that refuses when used. The slim entry is the same parser and API without undici.
     name: 'cheerio',
-    specifiers: ['cheerio/slim'],
-    scenario: `const cheerio = m('cheerio/slim');
-      const $ = cheerio.load('<ul id="l"><li class="a">one</li><li>two</li></ul><!-- c -->');
-      return [$('li').length, $('li.a').text(), $('#l').children().toArray().map((el) => $(el).text()), $.html('li.a')];`,
+    specifiers: ['cheerio/slim', 'cheerio'],
+    scenario: `const slim = m('cheerio/slim'); const cheerio = m('cheerio');
+      const $ = slim.load('<ul id="l"><li class="a">one</li><li>two</li></ul><!-- c -->');
+      const $$ = cheerio.load('<div><p class="x">para</p><p>two</p></div>');
+      return [$('li').length, $('li.a').text(), $('#l').children().toArray().map((el) => $(el).text()), $.html('li.a'), $$('p').length, $$('p.x').text(), typeof cheerio.fromURL];`,
+  },
+  {
+    // Over jws/jwa: crypto's HMAC, and require('stream') as a constructor for util.inherits.
+    name: 'jsonwebtoken',
+    specifiers: ['jsonwebtoken'],
+    scenario: `const jwt = m('jsonwebtoken');
+      const token = jwt.sign({ sub: 'u1', iat: 1700000000, scope: ['a', 'b'] }, 'shared-secret', { algorithm: 'HS256', expiresIn: 60 });
+      const wrong = (() => { try { jwt.verify(token, 'other-secret', { clockTimestamp: 1700000001 }); } catch (e) { return [e.name, e.message]; } })();
+      const expired = (() => { try { jwt.verify(token, 'shared-secret', { clockTimestamp: 1800000000 }); } catch (e) { return [e.name, e.message]; } })();
+      return [token, jwt.verify(token, 'shared-secret', { clockTimestamp: 1700000001 }), jwt.decode(token, { complete: true }), wrong, expired];`,
+  },
+  {
+    // The destination is an object whose write() is a host function: pino writes each line to it.
+    name: 'pino',
+    specifiers: ['pino'],
+    scenario: `const pino = m('pino');
+      const lines = [];
+      const logger = pino({ base: null, timestamp: false, level: 'debug' }, { write: (line) => { lines.push(line); } });
+      logger.info({ user: 'ann', n: 1 }, 'hello %s', 'world');
+      logger.child({ request: 7 }).warn('child line');
+      logger.debug('debug line');
+      logger.trace('not written');
+      return [lines, logger.level, typeof pino.destination, pino.levels.values];`,
+  },
+  {
+    name: 'winston',
+    specifiers: ['winston'],
+    // Not compared: format.splat() on an info object built by the app, whose arguments sit under a symbol key,
+    // which the boundary does not copy into the guest.
+    scenario: `const winston = m('winston');
+      const { combine, label, json, printf, timestamp } = winston.format;
+      const seen = [];
+      const format = combine(label({ label: 'app' }), timestamp({ format: () => 'T0' }), printf((info) => { seen.push([info.level, info.message, info.label, info.timestamp]); return info.label + ': ' + info.message; }));
+      const info = format.transform({ level: 'info', message: 'hello' });
+      const asJson = json().transform({ level: 'warn', message: 'w', n: 1 }, {});
+      const logger = winston.createLogger({ level: 'debug', transports: [new winston.transports.Console({ silent: true })] });
+      return [seen, info.message, info.label, asJson.level, typeof logger.info, logger.level, Object.keys(winston.config.npm.levels)];`,
+  },
+  {
+    // A client needs the net grant; a frame is built by pure code.
+    name: 'ws',
+    specifiers: ['ws'],
+    scenario: `const WebSocket = m('ws');
+      const frame = WebSocket.Sender.frame(Buffer.from('hello'), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false });
+      return [typeof WebSocket, WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSED, typeof WebSocket.WebSocketServer, typeof WebSocket.createWebSocketStream, frame.map((b) => [...b])];`,
+  },
+  {
+    name: 'xml2js',
+    specifiers: ['xml2js'],
+    scenario: `const xml2js = m('xml2js');
+      const parsed = await xml2js.parseStringPromise('<root a="1"><item>one</item><item>two</item><empty/></root>');
+      const explicit = await new xml2js.Parser({ explicitArray: false, mergeAttrs: true }).parseStringPromise('<r x="y"><v>1</v></r>');
+      return [parsed, explicit, new xml2js.Builder({ headless: true }).buildObject({ root: { $: { id: 3 }, child: ['a', 'b'] } })];`,
+  },
+  {
+    name: 'lru-cache',
+    specifiers: ['lru-cache'],
+    scenario: `const { LRUCache } = m('lru-cache');
+      const cache = new LRUCache({ max: 2 });
+      cache.set('a', 1); cache.set('b', 2); cache.get('a'); cache.set('c', 3);
+      const sized = new LRUCache({ maxSize: 10, sizeCalculation: (v) => v.length });
+      sized.set('x', 'abcdef'); sized.set('y', 'ghijkl');
+      return [cache.has('b'), cache.get('a'), [...cache.keys()], cache.size, [...sized.keys()], sized.calculatedSize];`,
+  },
+  {
+    // Loads (lru-cache, minimatch, path-scurry); walking the disk needs an fs grant.
+    name: 'glob',
+    specifiers: ['glob'],
+    scenario: `const g = m('glob');
+      return [typeof g.glob, typeof g.globSync, typeof g.Glob, g.escape('a*b?[c]'), g.hasMagic('src/**/*.js'), g.hasMagic('plain.txt')];`,
+  },
+  {
+    // %o and %O go through util.inspect; the log function is the app's.
+    name: 'debug',
+    specifiers: ['debug'],
+    scenario: `const debug = m('debug');
+      const lines = [];
+      const log = debug('corpus:app');
+      log.log = (...args) => { lines.push(args.map(String).join(' ').replace(/^\\S+ /, '')); };
+      debug.enable('corpus:*');
+      log('object %o', { a: [1, 2], nested: { deep: { deeper: true } } });
+      log('pretty %O and %j', { b: 'two' }, { c: 3 });
+      log('number %d string %s', 42, 'x');
+      return [lines, log.enabled, log.namespace];`,
+  },
+  {
+    // yargs@17's CommonJS build reads __dirname while loading.
+    name: 'yargs-17',
+    specifiers: ['yargs-17'],
+    scenario: `const yargs = m('yargs-17');
+      const argv = yargs(['--name', 'ann', '-v', '--count', '3', 'extra', '--no-color']).option('count', { type: 'number' }).option('v', { type: 'boolean' }).exitProcess(false).parseSync();
+      return [argv.name, argv.count, argv.v, argv._, argv.color];`,
+  },
+  {
+    // Serving needs a listening socket; building the app and a router is pure.
+    name: 'express',
+    specifiers: ['express'],
+    scenario: `const express = m('express');
+      const app = express();
+      const router = express.Router();
+      router.get('/items/:id', () => {});
+      router.post('/items', () => {});
+      return [typeof app, typeof app.use, typeof router, router.stack.length, typeof express.json, typeof express.static, app.get('env')];`,
+  },
+  {
+    name: 'compression',
+    specifiers: ['compression'],
+    scenario: `const compression = m('compression');
+      return [typeof compression, typeof compression(), typeof compression.filter];`,
+  },
+  {
+    name: 'morgan',
+    specifiers: ['morgan'],
+    scenario: `const morgan = m('morgan');
+      return [typeof morgan, typeof morgan('tiny'), typeof morgan.compile, typeof morgan.token];`,
   },
   {
     // A fixture standing for packages that assemble Unicode property escapes from strings at run time: the

@@ -57,11 +57,12 @@ export const GROUPS: Group[] = [
       'guest-environment-probe': { isolate: true, allow: { random: false } },
       yaml: { isolate: true, allow: { env: ['A'] } }, // round-trip: a changed grant replaces the output's component folder
       misbehaving: { isolate: true, allow: { env: ['A'] } }, // boundary-limits: top-level code under timeoutMs
+      'builtins-probe': none, // the built-ins conformance test
       minimist: none,
       qs: none,
       papaparse: none,
     },
-    specifiers: { misbehaving: ['misbehaving/load-spin'] },
+    specifiers: { misbehaving: ['misbehaving/load-spin'], 'builtins-probe': ['builtins-probe', 'builtins-probe/esm'] },
   },
   {
     name: 'guests that call the host interfaces directly (hostInterfacesFromPackages)',

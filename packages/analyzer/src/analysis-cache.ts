@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PackageAnalysis } from './types.ts';
 
 // Bump when the analysis changes what it finds, so old cached results are not reused.
-const ANALYSIS_VERSION = 2;
+const ANALYSIS_VERSION = 3;
 
 /** Cached package analyses keyed by integrity (or content hash); one JSON file, read once and written once. */
 export class AnalysisCache {

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import type { Capability } from './capabilities.ts';
-import { scanFile } from './scan-file.ts';
+import { PackageResolver, readManifest } from './entry-points.ts';
+import { scanFile, type FileScan } from './scan-file.ts';
 import type { Evidence, PackageAnalysis } from './types.ts';
 
 /** How many pieces of evidence a package keeps per capability (the count keeps the total). */
 export const EVIDENCE_PER_CAPABILITY = 20;
+/** How many unreached files an analysis lists by name (the count keeps the total). */
+const UNREACHED_LISTED = 20;
 
 const CODE = /\.(?:c|m)?jsx?$/;
 const NATIVE = /\.node$|^binding\.gyp$/;
@@ -52,41 +55,131 @@ export function contentHash(dir: string, files: string[]): string {
   return `content-sha256-${hash.digest('base64')}`;
 }
 
-/** Reads and scans every code file of one package and merges what the files do. */
-export function analyzePackage(dir: string, files = listPackageFiles(dir)): PackageAnalysis {
-  const analysis: PackageAnalysis = { capabilities: {}, counts: {}, builtins: {}, envNames: [], globals: [], native: files.native, filesScanned: 0, filesParsed: 0, parseErrors: [] };
+/** Evidence and counts per capability, filled in file order. */
+class CapabilityLog {
+  readonly capabilities: Partial<Record<Capability, Evidence[]>> = {};
+  readonly counts: Partial<Record<Capability, number>> = {};
+  add(capability: Capability, evidence: Evidence): void {
+    const list = (this.capabilities[capability] ??= []);
+    if (list.length < EVIDENCE_PER_CAPABILITY) list.push(evidence);
+    this.counts[capability] = (this.counts[capability] ?? 0) + 1;
+  }
+}
+
+/**
+ * Analyses one package: the files its entry points reach (`exports` under Node conditions, `main`,
+ * and what those load statically inside the package) are the library's capabilities; the files its
+ * `bin` entries reach besides are the CLI's. Files nothing reaches are listed, not counted, unless a
+ * computed require()/import() (or no entry point at all) means any file may run.
+ */
+export function analyzePackage(dir: string, files = listPackageFiles(dir), importedDeeply: string[] = []): PackageAnalysis {
+  const manifest = readManifest(dir);
+  const resolver = new PackageResolver(dir, manifest, new Set(files.code));
+  const analysis: PackageAnalysis = {
+    capabilities: {},
+    counts: {},
+    cli: { capabilities: {}, counts: {} },
+    reach: { entries: [], bin: [], reachedFiles: 0, unreached: [], unreachedCount: 0, everyFile: undefined, deepImportable: manifest.exports === undefined || manifest.exports === null, deepImports: [], importedDeeply },
+    builtins: {},
+    envNames: [],
+    globals: [],
+    native: files.native,
+    filesScanned: 0,
+    filesParsed: 0,
+    parseErrors: [],
+  };
+  const scans = new Map<string, FileScan | undefined>();
+  const scanOf = (file: string): FileScan | undefined => {
+    if (scans.has(file)) return scans.get(file);
+    let scan: FileScan | undefined;
+    try {
+      scan = scanFile(file, readFileSync(`${dir}/${file}`, 'utf8'));
+      analysis.filesScanned++;
+      if (scan.parsed) analysis.filesParsed++;
+      if (scan.parseError !== undefined) analysis.parseErrors.push({ file, message: scan.parseError });
+    } catch (error) {
+      analysis.parseErrors.push({ file, message: `unreadable: ${(error as Error).message}` });
+    }
+    scans.set(file, scan);
+    return scan;
+  };
+  // Breadth-first from the entries, so evidence comes in order of distance from what the app loads.
+  const reach = (entries: string[], known: ReadonlySet<string> = new Set()): string[] => {
+    const order = entries.filter((f) => !known.has(f));
+    const seen = new Set([...known, ...order]);
+    for (let i = 0; i < order.length; i++) {
+      const file = order[i]!;
+      for (const spec of scanOf(file)?.specifiers ?? []) {
+        for (const target of resolver.resolve(file, spec)) if (!seen.has(target)) (seen.add(target), order.push(target));
+      }
+    }
+    return order;
+  };
+  const bin = resolver.binEntries();
+  // A command-line file that `exports` also lists (marked's "./bin/marked") is still the CLI.
+  // What other packages load by deep imports ("lodash/merge") counts as library entries too.
+  const deep = importedDeeply.flatMap((spec) => resolver.resolve('', spec));
+  const entries = [...new Set([...resolver.libraryEntries(), ...deep])].filter((f) => !bin.includes(f));
+  let library = reach(entries);
+  if (entries.length === 0 && bin.length === 0 && files.code.length > 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
+  const computed = library.find((f) => scanOf(f)?.computedLoad !== undefined);
+  if (computed !== undefined) analysis.reach.everyFile = `${computed} loads a computed path: ${scanOf(computed)!.computedLoad}`;
+  if (analysis.reach.everyFile !== undefined) library = [...library, ...files.code.filter((f) => !library.includes(f))];
+  const librarySet = new Set(library);
+  let cli = reach(bin, librarySet);
+  // A computed load in the CLI widens the CLI only.
+  if (analysis.reach.everyFile === undefined && cli.some((f) => scanOf(f)?.computedLoad !== undefined)) cli = [...cli, ...files.code.filter((f) => !librarySet.has(f) && !cli.includes(f))];
+  const cliSet = new Set(cli);
+  const unreached = files.code.filter((f) => !librarySet.has(f) && !cliSet.has(f));
+  const deepImports = new Set<string>();
+  for (const file of library) for (const spec of scanOf(file)?.specifiers ?? []) if (isDeepImport(spec)) deepImports.add(spec);
+  analysis.reach = {
+    ...analysis.reach,
+    entries,
+    bin,
+    reachedFiles: library.length + cli.length,
+    unreached: unreached.slice(0, UNREACHED_LISTED),
+    unreachedCount: unreached.length,
+    deepImports: [...deepImports].sort(),
+  };
+
+  const libraryLog = new CapabilityLog();
+  const cliLog = new CapabilityLog();
+  for (const file of files.native) libraryLog.add('native', { file, line: 1, column: 1, detail: file.endsWith('.gyp') ? 'binding.gyp (node-gyp build)' : file.endsWith('.node') ? 'native addon' : 'prebuilt binary' });
   const builtins = new Map<string, Set<string>>();
   const envNames = new Set<string>();
   const globals = new Set<string>();
-  const add = (capability: Capability, evidence: Evidence): void => {
-    const list = (analysis.capabilities[capability] ??= []);
-    if (list.length < EVIDENCE_PER_CAPABILITY) list.push(evidence);
-    analysis.counts[capability] = (analysis.counts[capability] ?? 0) + 1;
-  };
-  for (const file of files.native) add('native', { file, line: 1, column: 1, detail: file.endsWith('.gyp') ? 'binding.gyp (node-gyp build)' : file.endsWith('.node') ? 'native addon' : 'prebuilt binary' });
-  for (const file of files.code) {
-    let text: string;
-    try {
-      text = readFileSync(`${dir}/${file}`, 'utf8');
-    } catch (error) {
-      analysis.parseErrors.push({ file, message: `unreadable: ${(error as Error).message}` });
-      continue;
+  for (const [log, list] of [[libraryLog, library], [cliLog, cli]] as const) {
+    for (const file of list) {
+      const scan = scanOf(file);
+      if (!scan) continue;
+      for (const s of scan.sightings) log.add(s.capability, { file, line: s.line, column: s.column, detail: s.detail });
+      if (log === cliLog) continue;
+      for (const [module, members] of scan.builtins) {
+        const merged = builtins.get(module) ?? new Set();
+        for (const m of members) merged.add(m);
+        builtins.set(module, merged);
+      }
+      for (const name of scan.envNames) envNames.add(name);
+      for (const name of scan.globals) globals.add(name);
     }
-    const scan = scanFile(file, text);
-    analysis.filesScanned++;
-    if (scan.parsed) analysis.filesParsed++;
-    if (scan.parseError !== undefined) analysis.parseErrors.push({ file, message: scan.parseError });
-    for (const s of scan.sightings) add(s.capability, { file, line: s.line, column: s.column, detail: s.detail });
-    for (const [module, members] of scan.builtins) {
-      const merged = builtins.get(module) ?? new Set();
-      for (const m of members) merged.add(m);
-      builtins.set(module, merged);
-    }
-    for (const name of scan.envNames) envNames.add(name);
-    for (const name of scan.globals) globals.add(name);
   }
+  analysis.capabilities = libraryLog.capabilities;
+  analysis.counts = libraryLog.counts;
+  analysis.cli = { capabilities: cliLog.capabilities, counts: cliLog.counts };
   analysis.builtins = Object.fromEntries([...builtins].sort(([a], [b]) => a.localeCompare(b)).map(([m, s]) => [m, [...s].sort()]));
   analysis.envNames = [...envNames].sort();
   analysis.globals = [...globals].sort();
   return analysis;
+}
+
+/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
+function isDeepImport(spec: string): boolean {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
+}
+
+/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
+export function packageNameOf(spec: string): string {
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

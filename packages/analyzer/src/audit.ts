@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
 import { AnalysisCache, defaultCacheFile } from './analysis-cache.ts';
-import { analyzePackage, contentHash, listPackageFiles } from './analyze-package.ts';
+import { analyzePackage, contentHash, listPackageFiles, packageNameOf } from './analyze-package.ts';
 import { CAPABILITIES, type Capability } from './capabilities.ts';
 import { checkPolicy } from './policy-rules.ts';
 import { analyzeInWorkers, defaultThreads, type AnalysisJob } from './analysis-pool.ts';
@@ -69,6 +69,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
   for (const [i, miss] of misses.entries()) cache.set(miss.key, fresh[i]!);
   for (const [index, key] of keys.entries()) analyses[index] ??= cache.stored(key);
+  reachDeepImports(tree.packages, analyses as PackageAnalysis[], keys, cache);
   const packages = tree.packages.map((pkg, index) => toAuditedPackage(root, pkg, analyses[index]!));
   const filesScanned = packages.reduce((sum, p) => sum + p.analysis.filesScanned, 0);
   const filesParsed = packages.reduce((sum, p) => sum + p.analysis.filesParsed, 0);
@@ -93,6 +94,33 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   };
 }
 
+/**
+ * A package without an `exports` map exposes every file: the files other packages deep-import
+ * ("lodash/merge") are entry points too. Those packages are analysed again with them (cached under
+ * a key that names the imports). The project's own deep imports are not seen (its code is not scanned).
+ */
+function reachDeepImports(packages: InstalledPackage[], analyses: PackageAnalysis[], keys: string[], cache: AnalysisCache): void {
+  const wanted = new Map<string, Set<string>>();
+  for (const analysis of analyses) {
+    for (const spec of analysis.reach.deepImports) {
+      const name = packageNameOf(spec);
+      wanted.set(name, (wanted.get(name) ?? new Set()).add(spec));
+    }
+  }
+  for (const [index, pkg] of packages.entries()) {
+    const specs = wanted.get(pkg.name);
+    if (!specs || !analyses[index]!.reach.deepImportable) continue;
+    const importedDeeply = [...specs].sort();
+    const key = `${keys[index]}|deep:${importedDeeply.join(',')}`;
+    let analysis = cache.get(key);
+    if (!analysis) {
+      analysis = analyzePackage(pkg.dir, undefined, importedDeeply);
+      cache.set(key, analysis);
+    }
+    analyses[index] = analysis;
+  }
+}
+
 /** The cache key of a package: its lockfile integrity, else a hash of its files (listed here, reused for the analysis). */
 function cacheKey(pkg: InstalledPackage): { key: string; files?: ReturnType<typeof listPackageFiles> } {
   if (pkg.integrity) return { key: AnalysisCache.key(pkg.name, pkg.version, pkg.integrity) };
@@ -103,16 +131,18 @@ function cacheKey(pkg: InstalledPackage): { key: string; files?: ReturnType<type
 function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: PackageAnalysis): AuditedPackage {
   const dir = relative(root, pkg.dir);
   const inRoot = (e: Evidence): Evidence => ({ ...e, file: `${dir}/${e.file}` });
-  const capabilities = CAPABILITIES.flatMap((capability: Capability) => {
-    const evidence = analysis.capabilities[capability];
-    return evidence ? [{ capability, count: analysis.counts[capability] ?? evidence.length, evidence: evidence.map(inRoot) }] : [];
-  });
+  const listed = (found: Partial<Record<Capability, Evidence[]>>, counts: Partial<Record<Capability, number>>) =>
+    CAPABILITIES.flatMap((capability: Capability) => {
+      const evidence = found[capability];
+      return evidence ? [{ capability, count: counts[capability] ?? evidence.length, evidence: evidence.map(inRoot) }] : [];
+    });
+  const capabilities = listed(analysis.capabilities, analysis.counts);
   const scripts = Object.entries(pkg.installScripts);
   if (scripts.length > 0) {
     capabilities.push({ capability: 'install-script', count: scripts.length, evidence: scripts.map(([name, command]) => ({ file: pkg.manifest, line: 1, column: 1, detail: `${name}: ${command}` })) });
   }
   capabilities.sort((a, b) => CAPABILITIES.indexOf(a.capability) - CAPABILITIES.indexOf(b.capability));
-  const { capabilities: _c, counts: _n, ...rest } = analysis;
+  const { capabilities: _c, counts: _n, cli, ...rest } = analysis;
   return {
     ...pkg,
     id: `${pkg.name}@${pkg.version}`,
@@ -120,7 +150,8 @@ function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: Package
     isolated: false,
     policyKey: undefined,
     capabilities,
-    analysis: { ...rest, parseErrors: rest.parseErrors.map((e) => ({ ...e, file: `${dir}/${e.file}` })), native: rest.native.map((f) => `${dir}/${f}`) },
+    cli: listed(cli.capabilities, cli.counts),
+    analysis: { ...rest, reach: { ...rest.reach, entries: rest.reach.entries.map((f) => `${dir}/${f}`), bin: rest.reach.bin.map((f) => `${dir}/${f}`), unreached: rest.reach.unreached.map((f) => `${dir}/${f}`) }, parseErrors: rest.parseErrors.map((e) => ({ ...e, file: `${dir}/${e.file}` })), native: rest.native.map((f) => `${dir}/${f}`) },
   };
 }
 

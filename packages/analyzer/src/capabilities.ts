@@ -66,9 +66,13 @@ const FS_READ = new Set([
 // Members that can read or write depending on arguments (open flags, the promises namespace, FileHandle).
 const FS_EITHER = new Set(['open', 'promises', 'Dir', 'FileHandle', 'WriteStream']);
 
-/** The fs capabilities one fs member implies: "writeFileSync" → fs.write; "constants" → none; undefined (not static) → both. */
+/**
+ * The fs capabilities one fs member implies: "writeFileSync" → fs.write; "constants" → none;
+ * "*" (the whole module passed on) → fs.read, as a write needs a write member; undefined (a computed member) → both.
+ */
 export function fsCapabilitiesOf(member: string | undefined): Capability[] {
   if (member === undefined) return ['fs.read', 'fs.write'];
+  if (member === '*') return ['fs.read'];
   const base = member.replace(/Sync$/, '').replace(/\.native$/, '');
   if (FS_WRITE.has(base)) return ['fs.write'];
   if (FS_READ.has(base)) return ['fs.read'];
@@ -76,9 +80,20 @@ export function fsCapabilitiesOf(member: string | undefined): Capability[] {
   return [];
 }
 
-/** The capabilities implied by using `member` of built-in `module` (member undefined: the whole module escapes). */
+// Members of capability modules that are plain data or pure functions (http.METHODS lists verbs, nothing more).
+const INERT_MEMBERS: Readonly<Record<string, ReadonlySet<string>>> = {
+  http: new Set(['METHODS', 'STATUS_CODES', 'maxHeaderSize', 'validateHeaderName', 'validateHeaderValue']),
+  https: new Set(['METHODS', 'STATUS_CODES']),
+  http2: new Set(['constants', 'getDefaultSettings', 'getPackedSettings', 'getUnpackedSettings', 'sensitiveHeaders']),
+  net: new Set(['isIP', 'isIPv4', 'isIPv6']),
+  module: new Set(['builtinModules', 'isBuiltin', 'createRequire']),
+  worker_threads: new Set(['isMainThread', 'threadId', 'parentPort', 'workerData', 'resourceLimits']),
+};
+
+/** The capabilities implied by using `member` of built-in `module` ("*": the whole module passed on; undefined: an unknown member). */
 export function builtinCapabilities(module: string, member: string | undefined): Capability[] {
   if (module === 'fs' || module === 'fs/promises') return fsCapabilitiesOf(member);
+  if (member !== undefined && INERT_MEMBERS[module]?.has(member)) return [];
   const capability = BUILTIN_CAPABILITY[module];
   return capability ? [capability] : [];
 }

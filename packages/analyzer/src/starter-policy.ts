@@ -1,6 +1,6 @@
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
 import { RISKY, type Capability } from './capabilities.ts';
-import type { AuditReport } from './types.ts';
+import type { AuditReport, AuditedPackage } from './types.ts';
 
 // Capabilities a WebAssembly component cannot provide: packages using them cannot be isolated.
 const NOT_ISOLATABLE: Capability[] = ['child_process', 'native', 'worker', 'install-script'];
@@ -8,44 +8,71 @@ const NOT_ISOLATABLE: Capability[] = ['child_process', 'native', 'worker', 'inst
 /** A starter policy and the packages worth isolating. */
 export interface StarterPolicy {
   json: { $schema?: string; packages: Record<string, Record<string, unknown>> } & Record<string, unknown>;
-  /** Risky packages that could run isolated, with the risky capabilities that suggest it. */
+  /**
+   * Direct dependencies whose library could run isolated (nothing a component cannot provide), with
+   * the risky capabilities to grant or deny (empty: it needs nothing, the cheapest to isolate). Risky ones first.
+   */
   suggestIsolation: { name: string; capabilities: Capability[] }[];
   /** Packages whose install scripts the starter policy allows (to review). */
   allowedScripts: { name: string; scripts: string[] }[];
 }
 
+// What keeps a library out of a component: besides NOT_ISOLATABLE, a computed load (a bundle cannot hold "any file").
+const KEEPS_NATIVE: Capability[] = [...NOT_ISOLATABLE, 'dynamic-import'];
+
 /**
  * Records what the installed packages do today as their reviewed capabilities (and their install
  * scripts as allowed), keeping an existing policy's entries and settings. Packages that do nothing
- * notable get no entry.
+ * notable get no entry. Installed copies of one name whose capabilities differ get one entry per
+ * version ("debug@2.6.9", "debug@4.4.3"), so one copy's review never covers another's.
  */
 export function starterPolicy(report: AuditReport, existing?: Policy): StarterPolicy {
   const json = structuredClone(existing?.raw ?? {}) as StarterPolicy['json'];
   json.packages = (json.packages as StarterPolicy['json']['packages'] | undefined) ?? {};
+  const capsOf = (pkg: AuditedPackage): Capability[] => pkg.capabilities.map((c) => c.capability).filter((c) => c !== 'install-script').sort();
+  const variants = new Map<string, Set<string>>();
+  for (const pkg of report.packages) variants.set(pkg.name, (variants.get(pkg.name) ?? new Set()).add(capsOf(pkg).join(',')));
+  const keyOf = (pkg: AuditedPackage): string => {
+    const ranged = existing ? findPackagePolicy(existing, pkg.name, pkg.version) : undefined;
+    if (ranged?.range !== undefined) return ranged.key;
+    return variants.get(pkg.name)!.size > 1 ? `${pkg.name}@${pkg.version}` : (ranged?.key ?? pkg.name);
+  };
   const reviewed = new Map<string, Set<Capability>>();
   const scripts = new Map<string, Set<string>>();
+  const direct = new Map<string, AuditedPackage[]>();
   for (const pkg of report.packages) {
-    if (pkg.capabilities.length === 0) continue;
-    const key = (existing && findPackagePolicy(existing, pkg.name, pkg.version)?.key) ?? pkg.name;
+    const key = keyOf(pkg);
+    if (pkg.dependents.some(isProject)) direct.set(key, [...(direct.get(key) ?? []), pkg]);
+    // A copy split from its namesakes keeps its own entry even when it does nothing (else its version would match no key).
+    if (pkg.capabilities.length === 0 && variants.get(pkg.name)!.size === 1) continue;
     const caps = reviewed.get(key) ?? new Set();
-    for (const c of pkg.capabilities) if (c.capability !== 'install-script') caps.add(c.capability);
+    for (const c of capsOf(pkg)) caps.add(c);
     reviewed.set(key, caps);
     const names = Object.keys(pkg.installScripts);
     if (names.length > 0) scripts.set(key, new Set([...(scripts.get(key) ?? []), ...names]));
   }
-  const suggestIsolation: StarterPolicy['suggestIsolation'] = [];
   for (const key of [...new Set([...reviewed.keys(), ...scripts.keys()])].sort()) {
     const entry = (json.packages[key] ??= {});
     const caps = [...(reviewed.get(key) ?? [])].sort();
-    if (caps.length > 0) entry.reviewed = caps;
+    if (caps.length > 0 || reviewed.has(key)) entry.reviewed = caps;
     const allowed = [...(scripts.get(key) ?? [])].sort();
     if (allowed.length > 0) entry.allowScripts = allowed;
-    const risky = caps.filter((c) => RISKY.has(c));
-    if (entry.isolate !== true && risky.length > 0 && allowed.length === 0 && !caps.some((c) => NOT_ISOLATABLE.includes(c))) {
-      suggestIsolation.push({ name: key, capabilities: risky });
-    }
   }
+  const suggestIsolation: StarterPolicy['suggestIsolation'] = [];
+  for (const [key, copies] of [...direct].sort(([a], [b]) => a.localeCompare(b))) {
+    if (json.packages[key]?.isolate === true) continue;
+    const caps = [...new Set(copies.flatMap(capsOf))];
+    const hasLibrary = copies.some((p) => p.analysis.reach.entries.length > 0 || p.analysis.reach.everyFile !== undefined);
+    if (!hasLibrary || copies.some((p) => Object.keys(p.installScripts).length > 0) || caps.some((c) => KEEPS_NATIVE.includes(c))) continue;
+    suggestIsolation.push({ name: key, capabilities: caps.filter((c) => RISKY.has(c)).sort() });
+  }
+  suggestIsolation.sort((a, b) => Number(b.capabilities.length > 0) - Number(a.capabilities.length > 0) || a.name.localeCompare(b.name));
   json.packages = Object.fromEntries(Object.entries(json.packages).sort(([a], [b]) => a.localeCompare(b)));
   const allowedScripts = [...scripts].map(([name, s]) => ({ name, scripts: [...s].sort() }));
   return { json, suggestIsolation, allowedScripts };
+}
+
+/** A dependent that is the project itself ("(root)" or a workspace's name), not a package "name@version". */
+function isProject(dependent: string): boolean {
+  return dependent.lastIndexOf('@') <= 0;
 }

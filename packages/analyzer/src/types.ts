@@ -14,6 +14,9 @@ export interface PackageAnalysis {
   /** Evidence per capability, the first few per capability (see `counts` for the totals). */
   capabilities: Partial<Record<Capability, Evidence[]>>;
   counts: Partial<Record<Capability, number>>;
+  /** What the package's command-line tools (`bin`) do beyond the library: never part of the app's own run. */
+  cli: { capabilities: Partial<Record<Capability, Evidence[]>>; counts: Partial<Record<Capability, number>> };
+  reach: Reach;
   /** Built-in module → the members used ("*" when a use is not static). */
   builtins: Record<string, string[]>;
   /** process.env names read statically; "*" when some read is computed. */
@@ -26,6 +29,27 @@ export interface PackageAnalysis {
   filesParsed: number;
   /** Files the parser could not read fully, with the first error. */
   parseErrors: { file: string; message: string }[];
+}
+
+/** Which files of a package count: those its entry points reach. */
+export interface Reach {
+  /** Library entry points (exports under Node conditions, main, module; index.js by default). */
+  entries: string[];
+  /** Command-line entry points (bin). */
+  bin: string[];
+  /** Files reached from the entries and bins (scanned). */
+  reachedFiles: number;
+  /** Code files nothing reaches (not counted), the first few by name. */
+  unreached: string[];
+  unreachedCount: number;
+  /** Why every file of the package counts, when one does (a computed require/import, no entry point). */
+  everyFile: string | undefined;
+  /** No `exports` map: other packages may load any file by a deep import ("lodash/merge"). */
+  deepImportable: boolean;
+  /** Deep imports of other packages this package's counted code makes ("lodash/merge"), for their reach. */
+  deepImports: string[];
+  /** Deep imports of this package by others that were added as entry points. */
+  importedDeeply: string[];
 }
 
 /** One installed package (one name@version, wherever it is laid out). */
@@ -89,7 +113,9 @@ export interface AuditedPackage extends Omit<InstalledPackage, 'dir'> {
   policyKey: string | undefined;
   /** Detected capabilities, sorted, with evidence relative to the root. */
   capabilities: { capability: Capability; count: number; evidence: Evidence[] }[];
-  analysis: Omit<PackageAnalysis, 'capabilities' | 'counts'>;
+  /** What its command-line tools do beyond the library (reported, not checked against the policy). */
+  cli: { capability: Capability; count: number; evidence: Evidence[] }[];
+  analysis: Omit<PackageAnalysis, 'capabilities' | 'counts' | 'cli'>;
 }
 
 /** What `audit()` returns. */

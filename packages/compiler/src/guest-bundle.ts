@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { Grant } from '@isolate-deps/policy';
 import { GUEST_MODULE, confinementError, guestConfinement } from './guest-confinement.ts';
-import { ALWAYS_DENIED_BUILTINS, IMPLEMENTED_BUILTINS, deniedBuiltinSource, guestModule } from './guest-modules.ts';
-import { withImportMeta } from './import-meta.ts';
+import { ALWAYS_DENIED_BUILTINS, BUILTIN_SPECIFIER, IMPLEMENTED_BUILTINS, builtinModuleSource, guestModule } from './guest-modules.ts';
+import { withModuleLocation } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
 import { grantedInterfaces, type HostInterface } from './world.ts';
 
@@ -41,7 +40,6 @@ export interface GuestBundle {
 
 const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
 const ENTRY_FILE = 'isolate-deps-guest-entry.js';
-const BUILTIN_FILTER = new RegExp(`^(node:)?(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 
 /** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
 export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBundle> {
@@ -73,10 +71,12 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
+    // Bundling renames clashing names (EventEmitter → EventEmitter2); a package may read a class's or function's name.
+    keepNames: true,
     // Also drops esbuild's "// path/to/file.js" markers, which would tie the cache key to where the app lives.
     minifyWhitespace: true,
     plugins: [
-      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_FILTER.test(s), hostInterfacesFromPackage: options.hostInterfacesFromPackage }),
+      guestConfinement({ packageName: options.packageName, resolveDir: options.resolveDir, entryFile: path.join(options.resolveDir, ENTRY_FILE), isBuiltin: (s) => BUILTIN_SPECIFIER.test(s), hostInterfacesFromPackage: options.hostInterfacesFromPackage }),
       guestResolver(options),
     ],
   }).catch((error: unknown) => {
@@ -109,10 +109,9 @@ function guestResolver(options: GuestBundleOptions): Plugin {
         contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd, ...(options.onViolation === 'log' ? { onViolation: 'log' } : {}) })};`,
         loader: 'js',
       }));
-      build.onResolve({ filter: BUILTIN_FILTER }, (args) => {
+      build.onResolve({ filter: BUILTIN_SPECIFIER }, (args) => {
         const name = args.path.replace(/^node:/, '');
-        const implemented = IMPLEMENTED_BUILTINS[name];
-        if (implemented) return { path: guestModule(implemented), pluginData: GUEST_MODULE };
+        if (IMPLEMENTED_BUILTINS[name]) return { path: name, namespace: 'isolate-deps-builtin' };
         let capability = 'unsupported';
         if (ALWAYS_DENIED_BUILTINS.includes(name.split('/')[0]!)) capability = name.split('/')[0]!;
         else if (NET_BUILTINS.has(name) && !netGranted) capability = 'net';
@@ -120,10 +119,11 @@ function guestResolver(options: GuestBundleOptions): Plugin {
       });
       build.onLoad({ filter: /\.(?:m?js|cjs)$/ }, async (args) => {
         const text = await readFile(args.path, 'utf8');
-        return text.includes('import.meta') ? { contents: withImportMeta(text, args.path, options.resolveDir, options.cwd), loader: 'js' } : undefined;
+        const contents = withModuleLocation(text, args.path, options.resolveDir, options.cwd);
+        return contents === text ? undefined : { contents, loader: 'js' };
       });
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-builtin' }, (args) => ({
-        contents: deniedBuiltinSource(args.path, args.pluginData as string),
+        contents: builtinModuleSource(args.path, args.pluginData as string | undefined),
         loader: 'js',
         resolveDir: options.resolveDir,
       }));

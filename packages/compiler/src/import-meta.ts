@@ -9,17 +9,46 @@ import { parseSync } from 'oxc-parser';
  * the app lives). The parser finds the expressions, so the same text inside strings and comments stays.
  */
 export function withImportMeta(text: string, file: string, projectDir: string, guestCwd: string): string {
+  return withModuleLocation(text, file, projectDir, guestCwd);
+}
+
+/**
+ * The file's location as Node gives it to a module, under the guest's virtual working directory: `import.meta`
+ * in an ES module (see withImportMeta), `__filename` and `__dirname` in a CommonJS one. A platform-neutral
+ * bundle has neither, so a CommonJS file that names them gets them declared in its own module scope.
+ */
+export function withModuleLocation(text: string, file: string, projectDir: string, guestCwd: string): string {
+  const meta = text.includes('import.meta');
+  const paths = /\b__(?:dirname|filename)\b/.test(text);
+  if (!meta && !paths) return text;
   const relative = path.relative(projectDir, file).split(path.sep).join('/');
   const filename = path.posix.join(guestCwd, relative);
-  const meta = `(${JSON.stringify({ url: pathToFileURL(filename).href, filename, dirname: path.posix.dirname(filename) })})`;
-  const { program, errors } = parseSync(file, text, { sourceType: 'module', lang: 'js' });
+  const dirname = path.posix.dirname(filename);
+  const { program, module, errors } = parseSync(file, text, { sourceType: 'unambiguous', lang: 'js' });
   // A file the parser rejects is left to esbuild, whose error names the file.
   if (errors.length > 0) return text;
   const spans: [number, number][] = [];
-  collectImportMeta(program, spans);
+  if (meta) collectImportMeta(program, spans);
   let result = text;
-  for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) result = result.slice(0, start) + meta + result.slice(end);
+  const value = `(${JSON.stringify({ url: pathToFileURL(filename).href, filename, dirname })})`;
+  for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) result = result.slice(0, start) + value + result.slice(end);
+  if (paths && !module.hasModuleSyntax && spans.length === 0 && !declaresAtTop(program, ['__dirname', '__filename'])) {
+    const declaration = `var __filename = ${JSON.stringify(filename)}, __dirname = ${JSON.stringify(dirname)};`;
+    // On the first line, so line numbers in stack traces stay those of the file (after a hashbang, which must come first).
+    const at = result.startsWith('#!') ? result.indexOf('\n') + 1 : 0;
+    result = result.slice(0, at) + declaration + result.slice(at);
+  }
   return result;
+}
+
+/** Whether the program declares one of the names itself at its top level (a `let` there would clash with ours). */
+function declaresAtTop(program: { body: unknown[] }, names: string[]): boolean {
+  return program.body.some((statement) => {
+    const node = statement as { type?: string; declarations?: { id?: { type?: string; name?: string } }[]; id?: { name?: string } | null };
+    if (node.type === 'VariableDeclaration') return node.declarations?.some((d) => d.id?.type === 'Identifier' && names.includes(d.id.name ?? '')) ?? false;
+    if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') return names.includes(node.id?.name ?? '');
+    return false;
+  });
 }
 
 type Node = { type?: unknown; start?: number; end?: number; meta?: { name?: unknown } };

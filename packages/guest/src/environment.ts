@@ -7,6 +7,7 @@ import { Buffer } from 'buffer';
 import { now, monotonic } from 'isolate:guest/clock';
 import { fill } from 'isolate:guest/random';
 import { installConsole } from './console.ts';
+import { installMessageChannel } from './message-channel.ts';
 import { isolatedFetch } from './fetch.ts';
 import { process } from './node/process.ts';
 import { installTimers } from './scheduler.ts';
@@ -15,6 +16,7 @@ installClock();
 installRandom();
 installConsole();
 installTimers();
+installMessageChannel();
 
 const globals = globalThis as unknown as Record<string, unknown>;
 globals.process = process;
@@ -38,6 +40,8 @@ function installClock(): void {
   let origin: bigint | undefined;
   const performanceNow = () => Number(monotonic() - (origin ??= monotonic())) / 1e6;
   Object.defineProperty(globalThis.performance, 'now', { value: performanceNow, writable: true, configurable: true });
+  // The engine's own timeOrigin reads a WASI clock the component does not import (it traps): the host's wall clock at the origin instead.
+  Object.defineProperty(globalThis.performance, 'timeOrigin', { get: () => now() - performanceNow(), configurable: true });
 }
 
 function installRandom(): void {

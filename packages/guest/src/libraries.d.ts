@@ -11,3 +11,17 @@ declare module 'readable-stream/lib/ours/browser.js' {
   const stream: typeof import('node:stream') & { promises: typeof import('node:stream/promises') };
   export default stream;
 }
+declare module 'readable-stream/lib/stream.js' {
+  const stream: typeof import('node:stream') & { promises: typeof import('node:stream/promises') };
+  export default stream;
+}
+declare module 'pako' {
+  interface Engine {
+    push(data: Uint8Array, finish: boolean): boolean;
+    onData(chunk: Uint8Array): void;
+    err: number;
+    msg: string;
+  }
+  export const Deflate: new (options: Record<string, unknown>) => Engine;
+  export const Inflate: new (options: Record<string, unknown>) => Engine;
+}

@@ -58,6 +58,22 @@ function renderExplanation(e: Explanation, color: boolean): string {
     for (const ev of c.evidence) lines.push(`      ${s.dim(`${ev.file}:${ev.line}`)}  ${ev.detail}`);
     if (c.count > c.evidence.length) lines.push(`      ${s.dim(`… ${c.count - c.evidence.length} more`)}`);
   }
+  const reach = p.analysis.reach;
+  lines.push('', `  reach:       ${reach.reachedFiles} file${reach.reachedFiles === 1 ? '' : 's'} from ${reach.entries.length} entr${reach.entries.length === 1 ? 'y' : 'ies'}${reach.bin.length > 0 ? ` and ${reach.bin.length} bin${reach.bin.length === 1 ? '' : 's'}` : ''}`);
+  if (reach.importedDeeply.length > 0) lines.push(`  also counted: what other packages deep-import (${reach.importedDeeply.join(', ')})`);
+  if (reach.everyFile !== undefined) lines.push(`  every file counts: ${reach.everyFile}`);
+  else if (reach.unreachedCount > 0) {
+    lines.push(`  not counted: ${reach.unreachedCount} file${reach.unreachedCount === 1 ? '' : 's'} no entry point loads (tests, tools, unused builds):`);
+    for (const file of reach.unreached) lines.push(`      ${s.dim(file)}`);
+    if (reach.unreachedCount > reach.unreached.length) lines.push(`      ${s.dim(`… ${reach.unreachedCount - reach.unreached.length} more`)}`);
+  }
+  if (p.cli.length > 0) {
+    lines.push('', '  command-line tools (bin), not run by the app:');
+    for (const c of p.cli) {
+      lines.push(`  ${c.capability.padEnd(15)} ${c.count} place${c.count === 1 ? '' : 's'}`);
+      for (const ev of c.evidence.slice(0, 3)) lines.push(`      ${s.dim(`${ev.file}:${ev.line}`)}  ${ev.detail}`);
+    }
+  }
   if (e.findings.length > 0) {
     lines.push('', '  findings:');
     for (const f of e.findings) lines.push(`    ${f.severity} ${f.ruleId}: ${f.message}`);

@@ -43,8 +43,8 @@ Options:
       for (const s of starter.allowedScripts) out.write(`  ${s.name}: ${s.scripts.join(', ')}\n`);
     }
     if (starter.suggestIsolation.length > 0) {
-      out.write('\nConsider isolating these packages ("isolate": true, then grant only what they need):\n');
-      for (const s of starter.suggestIsolation) out.write(`  ${s.name}  (${s.capabilities.join(', ')})\n`);
+      out.write('\nConsider isolating these direct dependencies ("isolate": true, then grant only what they need):\n');
+      for (const s of starter.suggestIsolation) out.write(`  ${s.name}  (${s.capabilities.length > 0 ? s.capabilities.join(', ') : 'needs no capability'})\n`);
     }
     return 0;
   },

@@ -8,6 +8,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, ripemd160, sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { unavailableFunction } from '../denial.ts';
 
 interface Updatable {
   update(bytes: Uint8Array): unknown;
@@ -73,8 +74,39 @@ export function createHash(algorithm: string): Hash {
   return new Hash(hashNamed(algorithm).create());
 }
 
-export function createHmac(algorithm: string, key: BinaryLike): Hmac {
-  return new Hmac(hmac.create(hashNamed(algorithm) as typeof sha256, toBytes(key)));
+/** A key held by the guest. Only secret (symmetric) keys exist here: there is no asymmetric crypto in the guest. */
+export class KeyObject {
+  readonly #bytes: Uint8Array;
+  readonly type = 'secret';
+  constructor(type: string, bytes: Uint8Array) {
+    if (type !== 'secret') throw Object.assign(new TypeError(`The argument 'type' is invalid. Received '${type}'`), { code: 'ERR_INVALID_ARG_VALUE' });
+    this.#bytes = bytes;
+  }
+  get symmetricKeySize(): number {
+    return this.#bytes.length;
+  }
+  export(options?: { format?: string }): Buffer | { kty: string; k: string } {
+    if (options?.format === 'jwk') return { kty: 'oct', k: Buffer.from(this.#bytes).toString('base64url') };
+    return Buffer.from(this.#bytes);
+  }
+  equals(other: KeyObject): boolean {
+    return other instanceof KeyObject && timingSafeEqual(this.#bytes, other.export() as Buffer);
+  }
+}
+
+/** crypto.createSecretKey(key[, encoding]): what jsonwebtoken turns an HMAC secret into. */
+export function createSecretKey(key: BinaryLike, encoding?: BufferEncoding): KeyObject {
+  return new KeyObject('secret', Uint8Array.from(toBytes(key, encoding)));
+}
+
+// Public and private keys need asymmetric crypto, which the guest does not have: they refuse when called (jwa
+// and jsonwebtoken only test that these functions exist, then fall back to a secret key).
+export const createPublicKey = unavailableFunction('unsupported', 'crypto.createPublicKey');
+export const createPrivateKey = unavailableFunction('unsupported', 'crypto.createPrivateKey');
+
+export function createHmac(algorithm: string, key: BinaryLike | KeyObject): Hmac {
+  const bytes = key instanceof KeyObject ? (key.export() as Buffer) : toBytes(key);
+  return new Hmac(hmac.create(hashNamed(algorithm) as typeof sha256, bytes));
 }
 
 /** crypto.hash(algorithm, data, encoding = 'hex') from Node 21.7. */
@@ -149,5 +181,5 @@ export const constants = {};
 
 export default {
   createHash, createHmac, hash, getHashes, pbkdf2Sync, randomBytes, randomFillSync, randomInt, getRandomValues, randomUUID, timingSafeEqual,
-  webcrypto, constants, Hash, Hmac,
+  webcrypto, constants, Hash, Hmac, KeyObject, createSecretKey, createPublicKey, createPrivateKey,
 };

@@ -4,7 +4,6 @@
  */
 import { Buffer } from 'buffer';
 import stream from 'readable-stream/lib/ours/browser.js';
-import { deniedFunction } from '../denial.ts';
 import { sendRequest } from '../net-request.ts';
 import { EventEmitter } from './events.ts';
 
@@ -170,15 +169,13 @@ export function clientFor(defaultProtocol: 'http:' | 'https:') {
   return { request, get };
 }
 
-export class Agent {
-  constructor(readonly options: Record<string, unknown> = {}) {}
+export class Agent extends EventEmitter {
+  readonly options: Record<string, unknown>;
+  constructor(options?: Record<string, unknown>) {
+    super();
+    this.options = { ...options };
+  }
   destroy(): void {}
 }
 
-export const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
-export const STATUS_CODES: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 400: 'Bad Request',
-  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
-};
-/** A guest cannot accept connections. */
-export const createServer = deniedFunction('net', 'listen (http.createServer)');
+export { METHODS, STATUS_CODES } from './http-constants.ts';

@@ -1,5 +1,7 @@
-import { Agent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, clientFor, createServer } from './http-client.ts';
-export { Agent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, createServer };
+import { Agent, clientFor } from './http-client.ts';
+import { Server, createServer } from './http-server.ts';
+
+export { Agent, Server, createServer };
 export const { request, get } = clientFor('https:');
 export const globalAgent = new Agent();
-export default { request, get, Agent, globalAgent, ClientRequest, IncomingMessage, METHODS, STATUS_CODES, createServer };
+export default { Agent, globalAgent, Server, createServer, get, request };
