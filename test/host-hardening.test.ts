@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, REPO, runAppAsync, type BuiltApp } from './support/app.ts';
@@ -87,13 +88,43 @@ describe('terminal output of an isolated package', () => {
     assertTerminalSafe(stdout, { prefix: '[hostile-guest] ', except: isResult });
     assertTerminalSafe(stderr, { prefix: '[hostile-guest] ', except: (line) => line.startsWith('isolate-deps: denied ') });
     // What the package wrote is still readable, escaped.
-    expect(stdout).toContain('[hostile-guest] working\\r\\u001b[2K' + FORGED);
-    expect(stderr).toContain('[hostile-guest] first\n[hostile-guest] ' + FORGED + '\\r\n[hostile-guest] ' + FORGED);
+    expect(stdout).toContain(`[hostile-guest] working\\r\\u001b[2K${FORGED}\n`);
+    expect(stdout).toContain(`[hostile-guest] \\u009b2K\\b\\b\\u007f${FORGED}\\u2028${FORGED}\n`);
+    expect(stdout).toContain(`[hostile-guest] partial\\u001b[1A\\u001b[2K${FORGED}\n`);
+    expect(stderr).toContain(`[hostile-guest] first\n[hostile-guest] ${FORGED}\n[hostile-guest] ${FORGED}\n`); // CRLF is one break
     expect(stderr).toContain('[hostile-guest] \\u001b]52;c;');
     // Denial targets are quoted and escaped: each denial is one line.
     expect(stderr).toContain(`isolate-deps: denied fs.read "x\\r\\u001b[2K${FORGED}" to "hostile-guest"`);
     expect(stderr).toContain(`isolate-deps: denied env "Y\\n${FORGED}" to "hostile-guest"`);
     expect(stderr).toContain(`isolate-deps: denied "net\\u001b[2K\\r${FORGED}" "t\\n${FORGED}" to "hostile-guest"`);
+  });
+});
+
+describe('the trace summary of an isolated package', () => {
+  it('prints the capabilities a package reported escaped and quoted, one line per package', async () => {
+    const app = await buildApp('hardening-trace', {
+      policy: { packages: { 'hostile-guest': { isolate: true, allow: { console: true, env: ['GRANTED_NAME'] } } } },
+      source: CALLS_SOURCE,
+    });
+    const trace = path.join(app.dir, 'trace.jsonl');
+    rmSync(trace, { force: true });
+    await run(
+      app,
+      [
+        ['raw', 'boundary', 'reportDenial', JSON.stringify([`net\u001b[2K\r${FORGED}\nhostile-guest  1`, 'x'])],
+        ['raw', 'boundary', 'reportDenial', JSON.stringify(['env×9, fs.read', '\u009b2K'])],
+        ['getEnv', 'SECRET\u0007'],
+      ],
+      { ISOLATE_DEPS_TRACE: trace },
+    );
+    const cli = spawnSync(process.execPath, [path.join(REPO, 'packages/isolate-deps/dist/cli.js'), 'trace', trace], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    const lines = cli.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2); // the header and the one package
+    assertTerminalSafe(cli.stdout, { prefix: 'hostile-guest ', except: (line) => line === lines[0] });
+    expect(lines[1]).toContain(`"net\\u001b[2K\\u000d${FORGED}\\u000ahostile-guest  1"×1`);
+    expect(lines[1]).toContain('"env×9, fs.read"×1');
+    expect(lines[1]).toContain('env×1');
   });
 });
 

@@ -26,11 +26,20 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
   } catch {
     // a missing root: every real-path check then fails closed
   }
+  // The globs are matched against the path relative to the root, never joined onto it: a root such as
+  // `/work/app-!(x)` or `/work/{a,b}` would otherwise be glob syntax and widen or break the grant.
   const matcher = (patterns: string[], base: string) => {
-    const absolute = patterns.map((p) => path.posix.join(base.split(path.sep).join('/'), p.replace(/^\.\//, '')));
-    // `dir/**` also grants `dir` itself, so packages can list the folder they were given
-    const withDirs = absolute.flatMap((p) => (p.endsWith('/**') ? [p, p.slice(0, -3)] : [p]));
-    return withDirs.length ? picomatch(withDirs, { dot: true }) : () => false;
+    const globs = patterns.map((p) => path.posix.normalize(p.replace(/^\.\//, '')).replace(/^\/+/, '') || '.');
+    // `dir/**` also grants `dir` itself, so packages can list the folder they were given (`**`: the root)
+    const withDirs = globs.flatMap((p) => (p === '**' ? [p, '.'] : p.endsWith('/**') ? [p, p.slice(0, -3)] : [p]));
+    if (withDirs.length === 0) return () => false;
+    const isMatch = picomatch(withDirs, { dot: true });
+    // `**` never matches a `..` segment, so a path outside the root matches only a pattern that starts with `../`.
+    return (absolute: string) => {
+      const relative = path.relative(base, absolute);
+      // another drive (Windows) has no relative path: it is outside the root
+      return !path.isAbsolute(relative) && isMatch(relative.split(path.sep).join('/') || '.');
+    };
   };
   const canRead = { lexical: matcher(grant.read, lexicalRoot), real: matcher(grant.read, realRoot) };
   const canWrite = { lexical: matcher(grant.write, lexicalRoot), real: matcher(grant.write, realRoot) };

@@ -1,4 +1,5 @@
 import { emitEvent, eventsEnabled } from './events.ts';
+import { bareOrQuoted, quoted } from './terminal-text.ts';
 /** One refused attempt by an isolated package. */
 export interface Violation {
   package: string;
@@ -39,7 +40,9 @@ export function reportViolation(packageName: string, capability: string, target:
   const key = `${packageName}\0${capability}`;
   if (logToStderr && !reported.has(key)) {
     reported.add(key);
-    const line = `isolate-deps: denied ${capability} "${target}" to "${packageName}" (not granted in ${policyFile}; further ${capability} denials for it are not repeated)`;
+    // Capability and target come from the guest: quoted and escaped, the line cannot be split or rewritten.
+    const shown = bareOrQuoted(capability);
+    const line = `isolate-deps: denied ${shown} ${quoted(target)} to ${quoted(packageName)} (not granted in ${policyFile}; further ${shown} denials for it are not repeated)`;
     // Pages have no stderr: the browser runtime shares this module and warns on the console instead.
     if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
     else console.warn(line);
