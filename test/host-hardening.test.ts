@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, REPO, runAppAsync, type BuiltApp } from './support/app.ts';
+import { startRecordingServer, type RecordingServer } from './support/canary.ts';
 import { assertTerminalSafe } from './support/terminal-output.ts';
 
 const CANARY_ENV = 'CANARY-AWS-SECRET-9d41b7';
@@ -97,6 +98,44 @@ describe('terminal output of an isolated package', () => {
     expect(stderr).toContain(`isolate-deps: denied fs.read "x\\r\\u001b[2K${FORGED}" to "hostile-guest"`);
     expect(stderr).toContain(`isolate-deps: denied env "Y\\n${FORGED}" to "hostile-guest"`);
     expect(stderr).toContain(`isolate-deps: denied "net\\u001b[2K\\r${FORGED}" "t\\n${FORGED}" to "hostile-guest"`);
+  });
+});
+
+describe('malformed network requests from a package', () => {
+  let app: BuiltApp;
+  let api: RecordingServer;
+  beforeAll(async () => {
+    api = await startRecordingServer();
+    app = await buildApp('hardening-net', {
+      policy: { packages: { 'hostile-guest': { isolate: true, allow: { net: ['127.0.0.1:*'], console: true } } } },
+      source: CALLS_SOURCE,
+    });
+  });
+  afterAll(() => api.close());
+
+  it('refuses a request that is not a well-formed HTTP request with an error the package gets, and the host keeps serving it', async () => {
+    const url = `${api.url}/ok`;
+    const malformed = [
+      'not json',
+      'null',
+      JSON.stringify({ url, method: 'GET', headers: true }),
+      JSON.stringify({ url, method: '', headers: [] }),
+      JSON.stringify({ url, method: 'GET /x HTTP/1.1', headers: [] }),
+      JSON.stringify({ url, method: 'GET', headers: [['x-a', 'b\r\nInjected: 1']] }),
+      JSON.stringify({ url, method: 'GET', headers: [['bad name', 'v']] }),
+      JSON.stringify({ url, method: 'GET', headers: [['x-a', '\u0100']] }),
+      JSON.stringify({ url, method: 'GET', headers: [['x-a']] }),
+      JSON.stringify({ url, method: 'POST', headers: [], body: 23 }),
+      JSON.stringify({ url: 23, method: 'GET', headers: [] }),
+    ];
+    const wellFormed = JSON.stringify({ url, method: 'GET', headers: [['x-a', 'b']] });
+    const { results } = await run(app, [...malformed.map((request) => ['raw', 'net', 'request', JSON.stringify([request])]), ['raw', 'net', 'request', JSON.stringify([wellFormed])]]);
+    for (const [i, result] of results.slice(0, -1).entries()) {
+      expect(result, malformed[i]).toMatchObject({ ok: false });
+      expect(JSON.parse(result.payload), malformed[i]).toMatchObject({ code: expect.stringMatching(/^ERR_INVALID_/) });
+    }
+    expect(results.at(-1)).toMatchObject({ ok: true });
+    expect(api.requests.map((r) => r.url)).toEqual(['/ok']);
   });
 });
 
