@@ -127,6 +127,9 @@ describe('malformed network requests from a package', () => {
       JSON.stringify({ url, method: 'GET', headers: [['x-a']] }),
       JSON.stringify({ url, method: 'POST', headers: [], body: 23 }),
       JSON.stringify({ url: 23, method: 'GET', headers: [] }),
+      // A tunnel, not a request/response exchange: the request thread waited for a response that never came.
+      JSON.stringify({ url, method: 'CONNECT', headers: [] }),
+      JSON.stringify({ url, method: 'connect', headers: [] }),
     ];
     const wellFormed = JSON.stringify({ url, method: 'GET', headers: [['x-a', 'b']] });
     const { results } = await run(app, [...malformed.map((request) => ['raw', 'net', 'request', JSON.stringify([request])]), ['raw', 'net', 'request', JSON.stringify([wellFormed])]]);

@@ -29,6 +29,7 @@ export interface GuestRequest {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 const refuse = (code: string, message: string): never => {
   throw JSON.stringify({ code, message });
@@ -49,6 +50,8 @@ export function parseGuestRequest(text: string): { request: GuestRequest; url: U
   const { url, method, headers, body } = (typeof parsed === 'object' && parsed !== null ? parsed : refuse('ERR_INVALID_ARG_TYPE', 'isolate-deps: the network request is not an object')) as Record<string, unknown>;
   if (typeof url !== 'string') refuse('ERR_INVALID_ARG_TYPE', 'isolate-deps: the request URL must be a string');
   if (typeof method !== 'string' || !TOKEN.test(method)) refuse('ERR_INVALID_HTTP_TOKEN', 'isolate-deps: the request method must be a valid HTTP token');
+  // Fetch's forbidden methods: CONNECT opens a tunnel (the request thread would wait for a response that never comes), TRACE/TRACK echo credentials.
+  if (FORBIDDEN_METHODS.has((method as string).toUpperCase())) refuse('ERR_INVALID_ARG_VALUE', `isolate-deps: the ${(method as string).toUpperCase()} method is not available to an isolated package`);
   if (!Array.isArray(headers)) refuse('ERR_INVALID_ARG_TYPE', 'isolate-deps: the request headers must be a list of [name, value] pairs');
   for (const header of headers as unknown[]) {
     if (!Array.isArray(header) || header.length !== 2 || typeof header[0] !== 'string' || typeof header[1] !== 'string') refuse('ERR_INVALID_ARG_TYPE', 'isolate-deps: each request header must be a [name, value] pair of strings');

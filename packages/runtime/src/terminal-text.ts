@@ -20,9 +20,15 @@ export function prefixedLines(prefix: string, text: string): string {
     .join('\n');
 }
 
-/** A guest-chosen value inside a host message: one line, in double quotes that it cannot close. */
+/** Longest guest-chosen value shown in a host message; the rest is counted, not printed. */
+const SHOWN = 200;
+
+/** A guest-chosen value inside a host message: one line, in double quotes that it cannot close, cut past 200 characters. */
 export function quoted(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&').replace(CONTROL, escapeOne)}"`;
+  const cut = text.length > SHOWN;
+  const shown = cut ? text.slice(0, /[\ud800-\udbff]/.test(text[SHOWN - 1]!) ? SHOWN - 1 : SHOWN) : text;
+  const body = `"${shown.replace(/["\\]/g, '\\$&').replace(CONTROL, escapeOne)}"`;
+  return cut ? `${body}… (${text.length} characters)` : body;
 }
 
 /** A name inside a host message: bare when it is a plain identifier like `fs.read`, quoted otherwise. */
