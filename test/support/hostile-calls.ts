@@ -32,15 +32,18 @@ const NAMES = ['FUZZ_NAME', 'API_URL', 'AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCE
 
 /** Short strings of any code point (lone surrogates included), and strings built from known-bad pieces. */
 const piece = fc.oneof(fc.string({ unit: 'binary', maxLength: 24 }), fc.constantFrom(...ESCAPES, ...PATHS, ...NAMES));
-export const hostileString = fc.oneof(
-  { weight: 6, arbitrary: fc.array(piece, { maxLength: 6 }).map((parts) => parts.join('')) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 10_000, max: 1_000_000 }), piece).map(([n, p]) => `${p}${'A'.repeat(n)}${p}`) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`) },
-);
+function hostileStringUpTo(huge: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.array(piece, { maxLength: 6 }).map((parts) => parts.join('')) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: Math.min(10_000, huge), max: huge }), piece).map(([n, p]) => `${p}${'A'.repeat(n)}${p}`) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`) },
+  );
+}
+export const hostileString = hostileStringUpTo(1_000_000);
 const u32 = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0xffffffff), fc.nat({ max: 0xffffffff }));
 
 /** A guest request for isolate:guest/net: valid JSON of hostile fields, or no JSON at all. */
-function netRequest(grantedPort: number): fc.Arbitrary<string> {
+function netRequest(grantedPort: number, hostileString: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const url = fc.oneof(
     fc.constantFrom(`http://127.0.0.1:${grantedPort}/`, `http://127.0.0.1:${grantedPort}/\u0000`, 'http://example.invalid/', 'file:///etc/passwd', 'ftp://127.0.0.1/', 'http://[::1]:1/', 'http://0x7f.1/', 'not a url', ''),
     hostileString.map((path) => `http://127.0.0.1:${grantedPort}/${path}`),
@@ -57,7 +60,8 @@ function netRequest(grantedPort: number): fc.Arbitrary<string> {
  * Every host import with arguments of its WIT types. `grantedPort` is the one net port the grant names.
  * `knownCapabilities` keeps report-denial to the capability names the guest runtime uses.
  */
-export function witCall(grantedPort: number, options: { knownCapabilities?: boolean } = {}): fc.Arbitrary<HostCall> {
+export function witCall(grantedPort: number, options: { knownCapabilities?: boolean; hugeString?: number } = {}): fc.Arbitrary<HostCall> {
+  const hostileString = hostileStringUpTo(options.hugeString ?? 1_000_000);
   const known = fc.constantFrom('env', 'fs.read', 'fs.write', 'net', 'random', 'child_process', 'process');
   const call = (iface: HostCall['iface'], fn: string, args: fc.Arbitrary<unknown[]>) => args.map((a): HostCall => ({ iface, fn, args: a }));
   const path = fc.oneof(fc.constantFrom(...PATHS), hostileString, fc.tuple(fc.constantFrom('data/', 'out/', '/project/out/'), hostileString).map(([a, b]) => a + b));
@@ -79,7 +83,7 @@ export function witCall(grantedPort: number, options: { knownCapabilities?: bool
     call('fs', 'readdir', fc.tuple(path)),
     call('fs', 'mkdir', fc.tuple(path, fc.boolean())),
     call('fs', 'rm', fc.tuple(path, fc.boolean())),
-    call('net', 'request', fc.tuple(netRequest(grantedPort))),
+    call('net', 'request', fc.tuple(netRequest(grantedPort, hostileString))),
   );
 }
 
