@@ -137,6 +137,7 @@ describe('the host imports of an instance, called directly with hostile argument
   });
   afterAll(async () => {
     delete process.env.AWS_SECRET_ACCESS_KEY;
+    delete process.env.FUZZ_NAME;
     process.off('uncaughtException', onAsyncError);
     process.off('unhandledRejection', onAsyncError);
     await server.stop();
