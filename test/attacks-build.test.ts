@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleGuest, GuestImportError } from 'isolate-deps';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import { REPO } from './support/app.ts';
 
 const FIXTURES = path.join(REPO, 'test/attacks/build-exfil');
@@ -157,7 +158,7 @@ const ROUTES: Route[] = [
 ];
 
 describe('build-time exfiltration: the guest bundle holds only the package, its dependencies and the guest environment', () => {
-  beforeAll(() => {
+  setUpOrFail(() => {
     mkdirSync(path.dirname(HOST_SECRET_FILE), { recursive: true });
     writeFileSync(HOST_SECRET_FILE, JSON.stringify({ token: CANARY.hostFile }));
     rmSync(WORK, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setUpOrFail } from './support/setup.ts';
 import AjvModule from 'ajv-draft-04';
 import { parsePolicy, PolicyError } from '@isolate-deps/policy';
 import { startRecordingServer, type RecordingServer } from './support/canary.ts';
@@ -144,7 +145,7 @@ afterAll(() => {
 
 describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: honest packages work', () => {
   let esbuildProject: Project;
-  beforeAll(() => {
+  setUpOrFail(() => {
     // The real esbuild from the registry, installed as `npm ci --ignore-scripts` would.
     const version = JSON.parse(readFileSync(path.join(REPO, 'node_modules/esbuild/package.json'), 'utf8')).version as string;
     esbuildProject = makeProject({}, { packages: { esbuild: { allowScripts: ['postinstall'] } } });
@@ -178,7 +179,7 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: hone
   describe('network grants', () => {
     let asset: RecordingServer;
     let other: RecordingServer;
-    beforeAll(async () => {
+    setUpOrFail(async () => {
       asset = await startRecordingServer(() => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'the granted asset' }));
       other = await startRecordingServer();
     });
@@ -250,7 +251,7 @@ describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: hone
 
 describe.skipIf(unavailable !== undefined)('install scripts in the sandbox: hostile packages are contained and reported', () => {
   let collector: RecordingServer;
-  beforeAll(async () => {
+  setUpOrFail(async () => {
     collector = await startRecordingServer((req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: req.url === '/jsextension' ? `#!/bin/sh\ntouch "$HOME/MINER_RAN" "\${INIT_CWD:-/tmp}/MINER_RAN"\n` : 'ok' }));
   });
   afterAll(() => collector.close());

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { setUpOrFail } from '../support/setup.ts';
 import { analyzePackage, type PackageAnalysis } from '@isolate-deps/analyzer';
 
 // Ground truth: real calls of real packages (installed at the repository root) run natively under a
@@ -26,7 +27,7 @@ const label = (dir: string): string => {
   return `${manifest.name}@${manifest.version}`;
 };
 
-beforeAll(() => {
+setUpOrFail(() => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ground-truth-'));
   const out = path.join(scratch, 'observed.jsonl');
   // HOME is a scratch folder: evil-telemetry looks for ~/.ssh and ~/.npmrc, which must not be the real ones.

@@ -1,12 +1,13 @@
 /**
  * Vitest global setup: compiles every component the suite uses, once, before any test file runs, into the
  * shared cache (test/.cache/components). Test files then build their apps against a warm cache, and
- * test/support/app.ts fails any build that still has to compile a component: add its policy entry below.
+ * test/support/app.ts fails any build that still has to compile a component: add it to COMPONENTS below.
  *
  * A component is identified by the package, the specifiers the app imports, the host interfaces its grant
- * opens (not the hosts, paths or names inside them) and the "log" violation mode. So each group below is one
- * policy that covers the tests' components, with placeholder hosts. A group that fails or runs past its
- * budget fails the whole run with the group's name: never a test file whose setup "skipped" its tests.
+ * opens (not the hosts, paths or names inside them) and the "log" violation mode. So each entry below is a
+ * package with a placeholder grant of the same shape as its tests'. The entries are packed into as few
+ * builds as possible (a policy names a package once); a build that fails or runs past its budget fails the
+ * whole run with its name: never a test file whose setup "skipped" its tests.
  */
 import path from 'node:path';
 import type { CompiledPackage } from 'isolate-deps';
@@ -15,75 +16,75 @@ import { build as viteBuild } from 'vite';
 import { CORPUS } from '../compat/corpus.ts';
 import { buildApp, CACHE_DIR, REPO } from '../support/app.ts';
 
-type Entry = Record<string, unknown>;
-interface Group {
-  name: string;
-  packages: Record<string, Entry>;
-  /** Specifiers per package, when not just the package name. */
-  specifiers?: Record<string, string[]>;
+interface Component {
+  package: string;
+  /** The policy entry, with placeholder hosts, paths and names. */
+  entry?: Record<string, unknown>;
+  /** When not just the package name. */
+  specifiers?: string[];
 }
 
-const none: Entry = { isolate: true };
-const fsEnvNet: Entry = { isolate: true, allow: { fs: { read: ['./a/**'], write: ['./b/**'] }, env: ['A'], net: ['127.0.0.1:1'] } };
+const allow = (grant: Record<string, unknown>) => ({ isolate: true, allow: grant });
+const FS = { read: ['./a/**'], write: ['./b/**'] };
+const NET = ['127.0.0.1:1'];
 
-export const GROUPS: Group[] = [
-  {
-    name: 'attacks, denials, boundary, guest environment, resilience, round trip, net guard',
-    packages: {
-      'attack-event-stream': none,
-      'attack-eslint-scope': none, // also violation-modes' "terminate": that mode is enforced by the host
-      'attack-ua-parser-js': none,
-      'attack-node-ipc': { isolate: true, allow: { fs: { read: ['./a/**'], write: ['./a/**'] } } },
-      'attack-colors': { isolate: true, allow: { console: false } },
-      'attack-solana-web3': { isolate: true, allow: { net: ['127.0.0.1:1'] } },
-      'attack-chalk-debug': none,
-      'attack-shai-hulud': { isolate: true, allow: { env: ['A'] } },
-      'attack-classic-escapes': fsEnvNet,
-      'evil-telemetry': none,
-      'attack-net-abuse': { isolate: true, allow: { net: ['127.0.0.1:1'] } },
-      'capability-probe': fsEnvNet,
-      'guest-environment-probe': fsEnvNet,
-      'boundary-probe': none,
-      misbehaving: none,
-      yaml: none,
-      marked: none,
-    },
-  },
-  {
-    name: 'the same packages under other grants',
-    packages: {
-      'attack-colors': none,
-      'capability-probe': { isolate: true, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: ['127.0.0.1:1'] } },
-      'guest-environment-probe': { isolate: true, allow: { random: false } },
-      yaml: { isolate: true, allow: { env: ['A'] } }, // round-trip: a changed grant replaces the output's component folder
-      misbehaving: { isolate: true, allow: { env: ['A'] } }, // boundary-limits: top-level code under timeoutMs
-      'builtins-probe': none, // the built-ins conformance test
-      minimist: none,
-      qs: none,
-      papaparse: none,
-    },
-    specifiers: { misbehaving: ['misbehaving/load-spin'], 'builtins-probe': ['builtins-probe', 'builtins-probe/esm'] },
-  },
-  {
-    name: 'guests that call the host interfaces directly (hostInterfacesFromPackages)',
-    packages: { misbehaving: none },
-    specifiers: { misbehaving: ['misbehaving', 'misbehaving/boundary.mjs'] },
-  },
-  {
-    name: 'the compatibility corpus',
-    packages: Object.fromEntries(CORPUS.filter((p) => !p.unsupported).map((p) => [p.name, none])),
-    specifiers: Object.fromEntries(CORPUS.map((p) => [p.name, p.specifiers])),
-  },
+export const COMPONENTS: Component[] = [
+  // test/attacks.test.ts (and violation-modes' "terminate", a mode the host enforces)
+  ...['attack-event-stream', 'attack-eslint-scope', 'attack-ua-parser-js', 'attack-chalk-debug'].map((p) => ({ package: p })),
+  { package: 'attack-node-ipc', entry: allow({ fs: FS }) },
+  { package: 'attack-colors', entry: allow({ console: false }) }, // also resilience
+  { package: 'attack-colors' },
+  { package: 'attack-solana-web3', entry: allow({ net: NET }) },
+  { package: 'attack-shai-hulud', entry: allow({ env: ['A'] }) },
+  { package: 'attack-classic-escapes', entry: allow({ fs: FS, env: ['A'], net: NET }) },
+  // denials, guest environment, violation modes
+  { package: 'evil-telemetry' },
+  { package: 'capability-probe', entry: allow({ fs: FS, env: ['A'], net: NET }) },
+  { package: 'capability-probe', entry: { isolate: true, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: NET } } },
+  { package: 'guest-environment-probe', entry: allow({ fs: FS, env: ['A'], net: NET }) },
+  { package: 'guest-environment-probe', entry: allow({ random: false }) },
+  // boundary, round trip, upstream suites
+  { package: 'boundary-probe' },
+  { package: 'yaml' },
+  { package: 'yaml', entry: allow({ env: ['A'] }) }, // a changed grant replaces the output's component folder
+  { package: 'marked' },
+  ...['minimist', 'qs', 'papaparse'].map((p) => ({ package: p })),
+  // resilience, boundary limits, register
+  { package: 'misbehaving' },
+  { package: 'misbehaving', entry: allow({ env: ['A'] }), specifiers: ['misbehaving/load-spin'] },
+  // the built-ins conformance test
+  { package: 'builtins-probe', specifiers: ['builtins-probe', 'builtins-probe/esm'] },
+  // guests that call the host interfaces directly (the hostInterfacesFromPackages seam)
+  { package: 'misbehaving', specifiers: ['misbehaving', 'misbehaving/boundary.mjs'] },
+  { package: 'attack-net-abuse', entry: allow({ net: NET }) },
+  { package: 'hostile-guest', entry: allow({ env: ['A'] }) },
+  { package: 'hostile-guest', entry: allow({ net: NET }) },
+  { package: 'hostile-guest', entry: allow({ fs: FS }) },
+  { package: 'hostile-guest', entry: { isolate: true, circuitBreaker: { failures: 1_000_000 }, allow: { env: ['A'], fs: FS, net: NET } } },
+  // the compatibility corpus
+  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers })),
 ];
+
+/** Packs the components into builds, each naming a package at most once, in order. */
+function builds(components: Component[]): Component[][] {
+  const packed: Component[][] = [];
+  for (const component of components) {
+    const open = packed.find((b) => !b.some((c) => c.package === component.package));
+    if (open) open.push(component);
+    else packed.push([component]);
+  }
+  return packed;
+}
 
 /** A cold, busy 2-core machine: a componentize of ~10 s of CPU can take a minute when other work runs. */
 const budgetMs = (components: number) => 5 * 60_000 + 60_000 * components;
 
-/** Builds one group through the esbuild plugin, as the tests' apps do. */
-async function buildGroup(group: Group, index: number): Promise<CompiledPackage[]> {
-  const specifiers = Object.keys(group.packages).flatMap((name) => group.specifiers?.[name] ?? [name]);
+/** Builds one set of components through the esbuild plugin, as the tests' apps do. */
+async function buildComponents(components: Component[], index: number): Promise<CompiledPackage[]> {
+  const packages = Object.fromEntries(components.map((c) => [c.package, c.entry ?? { isolate: true }]));
+  const specifiers = components.flatMap((c) => c.specifiers ?? [c.package]);
   const source = specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nconsole.log(typeof m${i});`).join('\n');
-  return (await buildApp(`prebuild-${index}`, { policy: { packages: group.packages }, source })).compiled;
+  return (await buildApp(`prebuild-${index}`, { policy: { packages }, source })).compiled;
 }
 
 /** The browser test's page (examples/vite-app), through the vite plugin. */
@@ -113,7 +114,9 @@ async function withinBudget(name: string, components: number, build: () => Promi
 
 export default async function prebuild(): Promise<void> {
   const started = performance.now();
-  for (const [index, group] of GROUPS.entries()) await withinBudget(group.name, Object.keys(group.packages).length, () => buildGroup(group, index));
+  for (const [index, set] of builds(COMPONENTS).entries()) {
+    await withinBudget(`build ${index + 1} (${set.map((c) => c.package).slice(0, 4).join(', ')}${set.length > 4 ? ', …' : ''})`, set.length, () => buildComponents(set, index));
+  }
   await withinBudget('the vite example page', 4, buildVitePage);
   console.log(`prebuild: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Read by test/support/app.ts in the test workers, which inherit this environment.

@@ -1,3 +1,5 @@
+import { bareOrQuoted, quoted } from './terminal-text.ts';
+
 /** Thrown (inside the guest, and rethrown on the host) when the policy refuses an isolated package something. */
 export class CapabilityDeniedError extends Error {
   readonly code = 'ERR_CAPABILITY_DENIED';
@@ -18,7 +20,7 @@ export class CapabilityDeniedError extends Error {
 export class IsolateTerminatedError extends Error {
   readonly code = 'ERR_ISOLATE_TERMINATED';
   constructor(readonly packageName: string, readonly violation: { capability: string; target: string }) {
-    super(`isolate-deps: "${packageName}" was terminated after a denied ${violation.capability} attempt ("${violation.target}") under "onViolation": "terminate"; every later call fails`);
+    super(`isolate-deps: "${packageName}" was terminated after a denied ${bareOrQuoted(violation.capability)} attempt (${quoted(violation.target)}) under "onViolation": "terminate"; every later call fails`);
     this.name = 'IsolateTerminatedError';
   }
 }

@@ -6,6 +6,9 @@ import { nodeErrorPayload } from './errors.ts';
 /** What process.cwd() says inside every guest: no host path leaks in, and components do not depend on where the app lives. */
 export const GUEST_CWD = '/project';
 
+/** Linux's PATH_MAX, in bytes. */
+const PATH_MAX = 4096;
+
 export interface FsGrant {
   read: string[];
   write: string[];
@@ -26,17 +29,28 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
   } catch {
     // a missing root: every real-path check then fails closed
   }
+  // The globs are matched against the path relative to the root, never joined onto it: a root such as
+  // `/work/app-!(x)` or `/work/{a,b}` would otherwise be glob syntax and widen or break the grant.
   const matcher = (patterns: string[], base: string) => {
-    const absolute = patterns.map((p) => path.posix.join(base.split(path.sep).join('/'), p.replace(/^\.\//, '')));
-    // `dir/**` also grants `dir` itself, so packages can list the folder they were given
-    const withDirs = absolute.flatMap((p) => (p.endsWith('/**') ? [p, p.slice(0, -3)] : [p]));
-    return withDirs.length ? picomatch(withDirs, { dot: true }) : () => false;
+    const globs = patterns.map((p) => path.posix.normalize(p.replace(/^\.\//, '')).replace(/^\/+/, '') || '.');
+    // `dir/**` also grants `dir` itself, so packages can list the folder they were given (`**`: the root)
+    const withDirs = globs.flatMap((p) => (p === '**' ? [p, '.'] : p.endsWith('/**') ? [p, p.slice(0, -3)] : [p]));
+    if (withDirs.length === 0) return () => false;
+    const isMatch = picomatch(withDirs, { dot: true });
+    // `**` never matches a `..` segment, so a path outside the root matches only a pattern that starts with `../`.
+    return (absolute: string) => {
+      const relative = path.relative(base, absolute);
+      // another drive (Windows) has no relative path: it is outside the root
+      return !path.isAbsolute(relative) && isMatch(relative.split(path.sep).join('/') || '.');
+    };
   };
   const canRead = { lexical: matcher(grant.read, lexicalRoot), real: matcher(grant.read, realRoot) };
   const canWrite = { lexical: matcher(grant.write, lexicalRoot), real: matcher(grant.write, realRoot) };
 
-  // The guest's working directory is the virtual GUEST_CWD: map it onto the project root.
-  const resolve = (guestPath: string) => {
+  // The guest's working directory is the virtual GUEST_CWD: map it onto the project root. A path longer than
+  // the system's PATH_MAX can never be opened: it fails at once, before globs run over a megabyte of text.
+  const resolve = (guestPath: string, syscall: string) => {
+    if (Buffer.byteLength(guestPath) > PATH_MAX) throw nodeErrorPayload('ENAMETOOLONG', syscall, `${guestPath.slice(0, 64)}…`, 'name too long');
     const inProject = guestPath === GUEST_CWD || guestPath.startsWith(`${GUEST_CWD}/`);
     return path.resolve(lexicalRoot, inProject ? `.${guestPath.slice(GUEST_CWD.length)}` : guestPath);
   };
@@ -67,7 +81,7 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
   };
 
   const withOpened = <T>(kind: 'fs.read' | 'fs.write', guestPath: string, flags: number, use: (fd: number) => T): T => {
-    const absolute = resolve(guestPath);
+    const absolute = resolve(guestPath, 'open');
     check(kind, guestPath, absolute, 'lexical');
     const fd = nodeCall('open', guestPath, () => openSync(absolute, flags, 0o666));
     try {
@@ -103,7 +117,7 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
       });
     },
     writeFile(guestPath: string, data: Uint8Array, append: boolean): void {
-      const absolute = resolve(guestPath);
+      const absolute = resolve(guestPath, 'open');
       check('fs.write', guestPath, absolute, 'lexical');
       checkParent(guestPath, absolute);
       // No O_TRUNC before the check: truncating is done on the verified descriptor.
@@ -121,17 +135,17 @@ export function createFsProvider(root: string, grant: FsGrant, deny: Deny) {
       });
     },
     readdir(guestPath: string): string[] {
-      return withOpened('fs.read', guestPath, constants.O_RDONLY | constants.O_DIRECTORY, (fd) => readdirSync(openedPath(fd, resolve(guestPath))).sort());
+      return withOpened('fs.read', guestPath, constants.O_RDONLY | constants.O_DIRECTORY, (fd) => readdirSync(openedPath(fd, resolve(guestPath, 'scandir'))).sort());
     },
     mkdir(guestPath: string, recursive: boolean): void {
-      const absolute = resolve(guestPath);
+      const absolute = resolve(guestPath, 'mkdir');
       check('fs.write', guestPath, absolute, 'lexical');
       checkParent(guestPath, absolute);
       nodeCall('mkdir', guestPath, () => mkdirSync(absolute, { recursive }));
       check('fs.write', guestPath, realpathSync(absolute), 'real');
     },
     rm(guestPath: string, recursive: boolean): void {
-      const absolute = resolve(guestPath);
+      const absolute = resolve(guestPath, 'rm');
       check('fs.write', guestPath, absolute, 'lexical');
       checkParent(guestPath, absolute);
       nodeCall('rm', guestPath, () => {

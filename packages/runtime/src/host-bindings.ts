@@ -4,6 +4,7 @@ import { detachedBoundaryImports } from './boundary-session.ts';
 import { createEnvProvider } from './env-provider.ts';
 import { createFsProvider } from './fs-provider.ts';
 import { createNetProvider, type NetLimits } from './net-provider.ts';
+import { prefixedLines } from './terminal-text.ts';
 import { denialReporter } from './violations.ts';
 
 export interface BindingContext {
@@ -36,8 +37,8 @@ export function createHostImports(context: BindingContext): Record<string, Recor
     imports['isolate:guest/console'] = {
       write(level: string, text: string) {
         if (context.inert) return;
-        const line = text.split('\n').map((l) => `[${packageName}] ${l}`).join('\n');
-        (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+        // Escaped, and every line behind the prefix: the package cannot forge or rewrite the host's lines.
+        (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${prefixedLines(`[${packageName}] `, String(text))}\n`);
       },
     };
   }

@@ -1,4 +1,5 @@
 import { emitEvent, eventsEnabled } from './events.ts';
+import { bareOrQuoted, quoted } from './terminal-text.ts';
 /** One refused attempt by an isolated package. */
 export interface Violation {
   package: string;
@@ -52,20 +53,15 @@ function printOnce(packageName: string, capability: string, target: string, poli
   if (!seen) printed.set(packageName, (seen = new Set()));
   if (seen.has(capability) || seen.size > MAX_PRINTED_CAPABILITIES) return;
   seen.add(capability);
-  // Quoted as JSON: a guest's newline or terminal escape cannot forge a line of the host's output.
-  const name = /^[\w.-]+$/.test(capability) ? capability : quote(capability);
+  // Capability and target come from the guest: quoted and escaped, the line cannot be split or rewritten.
+  const shown = bareOrQuoted(capability);
   const line =
     seen.size > MAX_PRINTED_CAPABILITIES
-      ? `isolate-deps: further denials of "${packageName}" are not printed (more than ${MAX_PRINTED_CAPABILITIES} kinds; onViolation still receives each one)`
-      : `isolate-deps: denied ${name} ${quote(target)} to "${packageName}" (not granted in ${policyFile}; further ${name} denials for it are not repeated)`;
+      ? `isolate-deps: further denials of ${quoted(packageName)} are not printed (more than ${MAX_PRINTED_CAPABILITIES} kinds; onViolation still receives each one)`
+      : `isolate-deps: denied ${shown} ${quoted(target)} to ${quoted(packageName)} (not granted in ${policyFile}; further ${shown} denials for it are not repeated)`;
   // Pages have no stderr: the browser runtime shares this module and warns on the console instead.
   if (typeof process !== 'undefined' && process.stderr) process.stderr.write(`${line}\n`);
   else console.warn(line);
-}
-
-/** JSON string syntax, with C1 controls and line separators escaped too (terminals act on them). */
-function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function clip(text: string, max: number): string {

@@ -41,7 +41,7 @@ export function readTrace(file: string): TraceEvent[] {
       if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || typeof event.package !== 'string') throw new Error('not an event');
       return [event];
     } catch (error) {
-      throw new TraceFileError(`${file}:${index + 1}: expected one trace event as JSON, got ${JSON.stringify(line.slice(0, 60))}`);
+      throw new TraceFileError(`${file}:${index + 1}: expected one trace event as JSON, got ${printable(JSON.stringify(line.slice(0, 60)))}`);
     }
   });
 }
@@ -98,15 +98,23 @@ export function summarizeTrace(events: TraceEvent[]): PackageTraceSummary[] {
     .sort((a, b) => b.totalMs - a.totalMs);
 }
 
+// A trace holds the guest's own words (a denial's capability is whatever the package reported), and the
+// table goes to a terminal: control characters are escaped, and a name that is not a plain identifier is
+// quoted so it cannot pose as several entries. Same rule as packages/runtime/src/terminal-text.ts; this
+// package reads trace files and depends on nothing.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const printable = (text: string) => text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const name = (text: string) => (/^[A-Za-z_@][\w.\-/@]*$/.test(text) ? text : `"${printable(text.replace(/["\\]/g, '\\$&'))}"`);
+
 const list = (record: Record<string, number>) =>
   Object.entries(record)
-    .map(([k, v]) => `${k}×${v}`)
+    .map(([k, v]) => `${name(k)}×${v}`)
     .join(', ') || '-';
 
 /** A readable table of summaries. */
 export function formatTraceText(summaries: PackageTraceSummary[]): string {
   const header = ['package', 'calls', 'total ms', 'p50 µs', 'p99 µs', 'share', 'instances', 'traps', 'capabilities used', 'denied'];
-  const rows = summaries.map((s) => [s.package, String(s.calls), s.totalMs.toFixed(1), String(s.p50Us), String(s.p99Us), `${(s.share * 100).toFixed(1)}%`, String(s.instancesCreated), String(s.traps), list(s.capabilitiesUsed), list(s.capabilitiesDenied)]);
+  const rows = summaries.map((s) => [name(s.package), String(s.calls), s.totalMs.toFixed(1), String(s.p50Us), String(s.p99Us), `${(s.share * 100).toFixed(1)}%`, String(s.instancesCreated), String(s.traps), list(s.capabilitiesUsed), list(s.capabilitiesDenied)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');

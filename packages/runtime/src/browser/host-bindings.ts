@@ -1,4 +1,5 @@
 import type { BindingContext } from '../host-bindings.ts';
+import { prefixedLines } from '../terminal-text.ts';
 import { denialReporter } from '../violations.ts';
 import { createBrowserNetProvider } from './net-provider.ts';
 
@@ -18,7 +19,8 @@ export function createHostImports(context: BindingContext): Record<string, Recor
     imports['isolate:guest/console'] = {
       write(level: string, text: string) {
         const log = level === 'error' ? console.error : level === 'warn' ? console.warn : console.log;
-        log(`[${packageName}] ${text}`);
+        // As an argument, not the format string: a `%c` in the text cannot style (or hide) the line.
+        log('%s', prefixedLines(`[${packageName}] `, String(text)));
       },
     };
   }
