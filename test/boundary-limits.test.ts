@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -28,28 +27,8 @@ const MEASURED_CALL = `
   console.log(JSON.stringify({ ...outcome, grewMb, next: misbehaving.counter() }));
 `;
 
-// A flood is slow for the guest itself (its bindings encode every string in interpreted JS): more time than runAppAsync gives.
-function runLong(app: BuiltApp, args: string[]): Promise<{ stdout: string; stderr: string; status: number | null; result: unknown }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', app.outfile, ...args], { cwd: app.dir, env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 400_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      let result: unknown;
-      try {
-        result = JSON.parse(stdout.trim().split('\n').pop() ?? 'null');
-      } catch {
-        result = undefined;
-      }
-      resolve({ stdout, stderr, status, result });
-    });
-  });
-}
+// A flood is slow for the guest itself (its bindings encode every string in interpreted JS): more time than runAppAsync gives by default.
+const runLong = (app: BuiltApp, args: string[]) => runAppAsync(app, {}, args, { timeoutMs: 400_000, nodeArgs: ['--expose-gc'] });
 
 async function measured(name: string, call: unknown[]) {
   const app = await buildApp(`boundary-limits-${name}`, { policy: { packages: { misbehaving: { isolate: true } } }, source: MEASURED_CALL });

@@ -129,14 +129,15 @@ export function runApp(app: BuiltApp, env: Record<string, string> = {}, cwd = ap
 }
 
 /** Like runApp, without blocking this process (tests that serve HTTP to the app need their event loop). */
-export function runAppAsync(app: BuiltApp, env: Record<string, string> = {}, args: string[] = []): Promise<RunResult> {
+export function runAppAsync(app: BuiltApp, env: Record<string, string> = {}, args: string[] = [], options: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(app.nodeArgs ?? []), app.outfile, ...args], { cwd: app.dir, env: { PATH: process.env.PATH ?? '', ...app.env, ...env } });
+    const nodeArgs = [...(options.nodeArgs ?? []), ...(app.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, app.outfile, ...args], { cwd: app.dir, env: { PATH: process.env.PATH ?? '', ...app.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);

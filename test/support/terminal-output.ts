@@ -17,3 +17,8 @@ export function assertTerminalSafe(text: string, options: { prefix: string; exce
     expect(line.startsWith(options.prefix), `line without the package prefix: ${JSON.stringify(line)}`).toBe(true);
   }
 }
+
+/** The host's own lines about a package's denials (their guest-chosen parts are quoted and escaped). */
+export function isHostDenialLine(line: string): boolean {
+  return line.startsWith('isolate-deps: denied ') || line.startsWith('isolate-deps: further denials of ');
+}

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withImportMeta, withModuleLocation } from './import-meta.ts';
 
@@ -41,5 +44,23 @@ describe('withModuleLocation', () => {
     for (const source of ['export const d = typeof __dirname;', 'const __dirname = "/mine";\nmodule.exports = __dirname;', 'module.exports = "__dirname_suffix";', 'module.exports = 1;']) {
       expect(withModuleLocation(source, file, '/app', '/project')).toBe(source);
     }
+  });
+});
+
+describe('the virtual location of a package file', () => {
+  it('is node_modules/<package>/<file> wherever the package really is, so the bundle does not depend on where the app lives', () => {
+    // A workspace-linked package: its real path has no node_modules in it.
+    const linked = mkdtempSync(path.join(tmpdir(), 'linked-pkg-'));
+    writeFileSync(path.join(linked, 'package.json'), JSON.stringify({ name: 'linked-pkg' }));
+    mkdirSync(path.join(linked, 'lib'));
+    const file = path.join(linked, 'lib/index.cjs');
+    const source = 'module.exports = __filename;';
+    const fromOneApp = withModuleLocation(source, file, '/work/app', '/project');
+    const fromAnother = withModuleLocation(source, file, '/work/deeper/nested/app', '/project');
+    expect(fromOneApp).toBe(fromAnother);
+    expect(fromOneApp).toContain('"/project/node_modules/linked-pkg/lib/index.cjs"');
+    expect(fromOneApp).not.toContain(linked);
+    // pnpm's store: the part after the last node_modules.
+    expect(withModuleLocation(source, '/store/node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/index.js', '/anywhere', '/project')).toContain('"/project/node_modules/yaml/dist/index.js"');
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseSync } from 'oxc-parser';
@@ -21,8 +22,7 @@ export function withModuleLocation(text: string, file: string, projectDir: strin
   const meta = text.includes('import.meta');
   const paths = /\b__(?:dirname|filename)\b/.test(text);
   if (!meta && !paths) return text;
-  const relative = path.relative(projectDir, file).split(path.sep).join('/');
-  const filename = path.posix.join(guestCwd, relative);
+  const filename = path.posix.join(guestCwd, guestRelativePath(file, projectDir));
   const dirname = path.posix.dirname(filename);
   const { program, module, errors } = parseSync(file, text, { sourceType: 'unambiguous', lang: 'js' });
   // A file the parser rejects is left to esbuild, whose error names the file.
@@ -65,4 +65,36 @@ function collectImportMeta(value: unknown, spans: [number, number][]): void {
     return;
   }
   for (const child of Object.values(value)) if (child !== null && typeof child === 'object') collectImportMeta(child, spans);
+}
+
+/**
+ * Where a package file sits as the guest sees it: `node_modules/<package>/<file>`, as after a hoisted npm
+ * install, wherever the package really is (pnpm's store, a workspace link). So the bundle, and the cache key,
+ * do not depend on where the app lives, and no host path enters the component. A file outside any package
+ * keeps its place relative to the project.
+ */
+function guestRelativePath(file: string, projectDir: string): string {
+  const posix = file.split(path.sep).join('/');
+  const inModules = posix.lastIndexOf('/node_modules/');
+  if (inModules !== -1) return posix.slice(inModules + 1);
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const name = packageNameAt(dir);
+    if (name) return `node_modules/${name}/${path.relative(dir, file).split(path.sep).join('/')}`;
+  }
+  return path.relative(projectDir, file).split(path.sep).join('/');
+}
+
+const packageNames = new Map<string, string | undefined>();
+function packageNameAt(dir: string): string | undefined {
+  if (!packageNames.has(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    let name: string | undefined;
+    try {
+      name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name as string | undefined : undefined;
+    } catch {
+      name = undefined; // a malformed package.json names no package; esbuild reports it if it matters
+    }
+    packageNames.set(dir, typeof name === 'string' ? name : undefined);
+  }
+  return packageNames.get(dir);
 }

@@ -14,6 +14,7 @@ export interface GuestRequest {
  * reuse, upgrades) from the body the host sends. A guest value there could reach another virtual host on
  * the same address or smuggle a second request on the connection.
  */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const HOST_DECIDED = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection', 'http2-settings']);
 
 // The same rules and messages as Node's http (lib/_http_common.js, lib/_http_outgoing.js).
@@ -49,6 +50,8 @@ export function parseGuestRequest(text: string): { request: GuestRequest; url: U
   }
   if (body !== undefined && (typeof body !== 'string' || !BASE64.test(body))) throw malformed('"body" must be a base64 string');
   if (!TOKEN.test(method)) throw guestError('ERR_INVALID_HTTP_TOKEN', `Method must be a valid HTTP token ["${method}"]`);
+  // Fetch's forbidden methods: CONNECT opens a tunnel, not a request/response exchange; TRACE and TRACK echo credentials back.
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) throw guestError('ERR_INVALID_ARG_VALUE', `The ${method.toUpperCase()} method is not available to an isolated package`);
   for (const [name, headerValue] of headers as [string, string][]) {
     if (!TOKEN.test(name)) throw guestError('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
     if (INVALID_HEADER_CHAR.test(headerValue)) throw guestError('ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
