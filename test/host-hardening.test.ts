@@ -173,15 +173,17 @@ describe('the trace summary of an isolated package', () => {
 
 describe('a project root with glob characters in its path', () => {
   // Characters picomatch reads as syntax: extglobs, classes, braces, negation, stars. The sibling project
-  // "app-y" is what a widened grant would expose (it matches "app-!(x)" and "app-*" as globs).
-  const parent = path.join(REPO, 'test/.work/hardening-root');
+  // "app-y" is what a widened grant would expose (it matches "app-!(x)" and "app-*" as globs). The apps sit
+  // directly in test/.work, as every other test app: a guest bundle names its files relative to the project,
+  // so an app at another depth from the shared node_modules would need components of its own.
+  const parent = path.join(REPO, 'test/.work');
   const folders = ['app-!(x)', 'app-(a|b)-[s]-{c,d}', '!app', 'app-*'];
   const apps = new Map<string, BuiltApp>();
   setUpOrFail(async () => {
     for (const folder of folders) {
       apps.set(
         folder,
-        await buildApp(`hardening-root/${folder}`, {
+        await buildApp(folder, {
           policy: { packages: { 'hostile-guest': { isolate: true, allow: { fs: { read: ['./data/**'] }, console: true } } } },
           source: CALLS_SOURCE,
           files: { 'data/ok.txt': 'granted data' },
