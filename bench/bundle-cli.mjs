@@ -13,6 +13,8 @@ export async function bundleCli() {
     platform: 'node',
     target: 'node20',
     external: ['oxc-parser'],
+    // jsonc-parser's "main" is a UMD build whose internal require()s esbuild cannot follow; its "module" build bundles.
+    mainFields: ['module', 'main'],
     define: { __ISOLATE_DEPS_VERSION__: '"dev"' },
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     logLevel: 'warning',

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 
 const runs = Number(process.env.BENCH_RUNS ?? 40);
 const outfile = new URL('../packages/analyzer/node_modules/.cache/isolate-deps-bench/sandbox.mjs', import.meta.url).pathname;
-await build({ entryPoints: [new URL('../packages/sandbox/src/index.ts', import.meta.url).pathname], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', external: ['oxc-parser'], logLevel: 'warning', banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } });
+await build({ entryPoints: [new URL('../packages/sandbox/src/index.ts', import.meta.url).pathname], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', external: ['oxc-parser'], mainFields: ['module', 'main'], logLevel: 'warning', banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } });
 const { runSandboxed, sandboxSupport } = await import(outfile);
 sandboxSupport();
 
