@@ -1,10 +1,13 @@
 // Bundles the CLI from source the way packages/isolate-deps/build.mjs does, for the benchmark and manual runs.
-// Only oxc-parser (native bindings) stays external; the bundle sits where that resolves.
+// The published package's dependencies stay external, as there; the bundle sits where they resolve.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const manifest = JSON.parse(readFileSync(new URL('../packages/isolate-deps/package.json', import.meta.url), 'utf8'));
 
 /** Bundles packages/cli into a runnable ESM file and returns its path. */
 export async function bundleCli() {
-  const outfile = new URL('../packages/analyzer/node_modules/.cache/isolate-deps-cli/cli.mjs', import.meta.url).pathname;
+  const outfile = new URL('../packages/isolate-deps/node_modules/.cache/isolate-deps-cli/cli.mjs', import.meta.url).pathname;
   await build({
     entryPoints: [new URL('./cli-entry.ts', import.meta.url).pathname],
     outfile,
@@ -12,9 +15,7 @@ export async function bundleCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['oxc-parser'],
-    // jsonc-parser's "main" is a UMD build whose internal require()s esbuild cannot follow; its "module" build bundles.
-    mainFields: ['module', 'main'],
+    external: Object.keys(manifest.dependencies),
     define: { __ISOLATE_DEPS_VERSION__: '"dev"' },
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     logLevel: 'warning',
