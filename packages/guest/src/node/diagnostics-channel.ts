@@ -128,18 +128,10 @@ class TracingChannel {
 
   traceSync<R>(fn: (...args: any[]) => R, context: Context = {}, thisArg?: unknown, ...args: unknown[]): R {
     if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args) as R;
-    return this.start.runStores(context, () => {
-      try {
-        const result = Reflect.apply(fn, thisArg, args) as R;
-        context.result = result;
-        return result;
-      } catch (error) {
-        context.error = error;
-        this.error.publish(context);
-        throw error;
-      } finally {
-        this.end.publish(context);
-      }
+    return this.traced(context, () => {
+      const result = Reflect.apply(fn, thisArg, args) as R;
+      context.result = result;
+      return result;
     });
   }
 
@@ -158,18 +150,7 @@ class TracingChannel {
       this.asyncEnd.publish(context);
       throw error;
     };
-    return this.start.runStores(context, () => {
-      try {
-        const promise = Reflect.apply(fn, thisArg, args) as Promise<R>;
-        return Promise.resolve(promise).then(resolved, rejected);
-      } catch (error) {
-        context.error = error;
-        this.error.publish(context);
-        throw error;
-      } finally {
-        this.end.publish(context);
-      }
-    });
+    return this.traced(context, () => Promise.resolve(Reflect.apply(fn, thisArg, args) as Promise<R>).then(resolved, rejected));
   }
 
   traceCallback<R>(fn: (...args: any[]) => R, position = -1, context: Context = {}, thisArg?: unknown, ...args: unknown[]): R {
@@ -193,13 +174,18 @@ class TracingChannel {
         }
       });
     };
+    return this.traced(context, () => Reflect.apply(fn, thisArg, args) as R);
+  }
+
+  /** The synchronous part every trace shares: `call` runs in the start event's stores; a throw publishes error; end is published either way. */
+  private traced<T>(context: Context, call: () => T): T {
     return this.start.runStores(context, () => {
       try {
-        return Reflect.apply(fn, thisArg, args) as R;
-      } catch (failure) {
-        context.error = failure;
+        return call();
+      } catch (error) {
+        context.error = error;
         this.error.publish(context);
-        throw failure;
+        throw error;
       } finally {
         this.end.publish(context);
       }
