@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { buildApp, DELIVERIES, REPO, type BuiltApp, type RunResult } from '../support/app.ts';
+import { buildApp, DELIVERIES, REPO, runApp, type BuiltApp, type RunResult } from '../support/app.ts';
 import { FINGERPRINT_SOURCE } from '../support/fingerprint.ts';
 import { CORPUS as ALL } from './corpus.ts';
 
@@ -54,17 +53,7 @@ console.log(JSON.stringify(out));
 const POLICY = { packages: Object.fromEntries(CORPUS.map((p) => [p.name, { isolate: true }])) };
 
 /** Runs the corpus app once: 28 first calls and every scenario, more than runApp's minute on a loaded machine. */
-function runCorpus(app: BuiltApp): RunResult {
-  const child = spawnSync(process.execPath, [...(app.nodeArgs ?? []), app.outfile], { cwd: app.dir, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26, env: { PATH: process.env.PATH ?? '', ...app.env } });
-  const lines = child.stdout.trim().split('\n');
-  let result: any;
-  try {
-    result = JSON.parse(lines[lines.length - 1] ?? 'null');
-  } catch {
-    result = undefined;
-  }
-  return { stdout: child.stdout, stderr: child.stderr, status: child.status, result };
-}
+const runCorpus = (app: BuiltApp): RunResult => runApp(app, {}, app.dir, { timeoutMs: 600_000, maxBuffer: 1 << 26 });
 
 let bundled: Promise<{ app: BuiltApp; run: RunResult }> | undefined;
 /** The bundled corpus app and its run, once per file: the bundle delivery's result, and the native column of the register one. */

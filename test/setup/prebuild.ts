@@ -15,6 +15,7 @@ import isolateDepsVite from 'isolate-deps/vite';
 import { build as viteBuild } from 'vite';
 import { CORPUS } from '../compat/corpus.ts';
 import { buildApp, CACHE_DIR, REPO } from '../support/app.ts';
+import { withinBudget } from '../support/setup.ts';
 
 interface Component {
   package: string;
@@ -95,29 +96,24 @@ async function buildVitePage(): Promise<CompiledPackage[]> {
   return compiled;
 }
 
-async function withinBudget(name: string, components: number, build: () => Promise<CompiledPackage[]>): Promise<void> {
+/** Builds one set within its budget and says how long it took; a failure names the set. */
+async function prebuildWithinBudget(name: string, components: number, build: () => Promise<CompiledPackage[]>): Promise<void> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const overBudget = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`ran past its budget of ${budgetMs(components) / 1000} s`)), budgetMs(components));
-  });
   try {
-    const compiled = await Promise.race([build(), overBudget]);
+    const compiled = await withinBudget(build(), budgetMs(components), 'the build');
     const fresh = compiled.filter((c) => !c.cacheHit).length;
     console.log(`prebuild: ${name}: ${compiled.length} components (${fresh} compiled) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     throw new Error(`prebuild: building the components for "${name}" failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
 
 export default async function prebuild(): Promise<void> {
   const started = performance.now();
   for (const [index, set] of builds(COMPONENTS).entries()) {
-    await withinBudget(`build ${index + 1} (${set.map((c) => c.package).slice(0, 4).join(', ')}${set.length > 4 ? ', …' : ''})`, set.length, () => buildComponents(set, index));
+    await prebuildWithinBudget(`build ${index + 1} (${set.map((c) => c.package).slice(0, 4).join(', ')}${set.length > 4 ? ', …' : ''})`, set.length, () => buildComponents(set, index));
   }
-  await withinBudget('the vite example page', 4, buildVitePage);
+  await prebuildWithinBudget('the vite example page', 4, buildVitePage);
   console.log(`prebuild: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Read by test/support/app.ts in the test workers, which inherit this environment.
   process.env.ISOLATE_DEPS_TEST_PREBUILT = '1';

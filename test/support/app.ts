@@ -116,16 +116,25 @@ async function prepareRegisterApp(dir: string, options: AppOptions): Promise<Bui
 }
 
 /** Runs a built app in a fresh Node process, from its own folder. */
-export function runApp(app: BuiltApp, env: Record<string, string> = {}, cwd = app.dir): RunResult {
-  const child = spawnSync(process.execPath, [...(app.nodeArgs ?? []), app.outfile], { cwd, env: { PATH: process.env.PATH ?? '', ...app.env, ...env }, encoding: 'utf8', timeout: 60_000 });
-  const lines = child.stdout.trim().split('\n');
-  let result: unknown;
+export function runApp(app: BuiltApp, env: Record<string, string> = {}, cwd = app.dir, options: { timeoutMs?: number; maxBuffer?: number } = {}): RunResult {
+  const child = spawnSync(process.execPath, [...(app.nodeArgs ?? []), app.outfile], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...app.env, ...env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: options.maxBuffer,
+  });
+  return { stdout: child.stdout, stderr: child.stderr, status: child.status, result: lastJsonLine(child.stdout) };
+}
+
+/** Apps print their results as one JSON line, last: that line parsed, or undefined. */
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split('\n');
   try {
-    result = JSON.parse(lines[lines.length - 1] ?? 'null');
+    return JSON.parse(lines[lines.length - 1] ?? 'null');
   } catch {
-    result = undefined;
+    return undefined;
   }
-  return { stdout: child.stdout, stderr: child.stderr, status: child.status, result };
 }
 
 /** Like runApp, without blocking this process (tests that serve HTTP to the app need their event loop). */
@@ -141,14 +150,7 @@ export function runAppAsync(app: BuiltApp, env: Record<string, string> = {}, arg
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
-      const lines = stdout.trim().split('\n');
-      let result: unknown;
-      try {
-        result = JSON.parse(lines[lines.length - 1] ?? 'null');
-      } catch {
-        result = undefined;
-      }
-      resolve({ stdout, stderr, status, result });
+      resolve({ stdout, stderr, status, result: lastJsonLine(stdout) });
     });
   });
 }
