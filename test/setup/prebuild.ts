@@ -109,6 +109,11 @@ async function prebuildWithinBudget(name: string, components: number, build: () 
 }
 
 export default async function prebuild(): Promise<void> {
+  // For working on one test file: its builds then compile what they need (CI never sets this).
+  if (process.env.ISOLATE_DEPS_TEST_PREBUILD === 'skip') {
+    console.log('prebuild: skipped (ISOLATE_DEPS_TEST_PREBUILD=skip); each test build compiles its own components');
+    return;
+  }
   const started = performance.now();
   for (const [index, set] of builds(COMPONENTS).entries()) {
     await prebuildWithinBudget(`build ${index + 1} (${set.map((c) => c.package).slice(0, 4).join(', ')}${set.length > 4 ? ', …' : ''})`, set.length, () => buildComponents(set, index));
