@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semverModule } from './lazy-modules.ts';
 
 /** A policy key split into the package name and its optional semver range. */
 export interface PackageKey {
@@ -15,6 +15,6 @@ export function parsePackageKey(key: string): PackageKey | string {
   const name = at === -1 ? key : key.slice(0, at);
   const range = at === -1 ? undefined : key.slice(at + 1);
   if (!NAME.test(name)) return `"${name}" is not a valid npm package name`;
-  if (range !== undefined && semver.validRange(range) === null) return `"${range}" is not a valid semver range`;
+  if (range !== undefined && semverModule().validRange(range) === null) return `"${range}" is not a valid semver range`;
   return { name, range };
 }

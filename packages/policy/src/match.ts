@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semverModule } from './lazy-modules.ts';
 import type { PackagePolicy, Policy } from './types.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { PackagePolicy, Policy } from './types.ts';
  */
 export function findPackagePolicy(policy: Policy, name: string, version: string): PackagePolicy | undefined {
   const candidates = policy.packages.filter((p) => p.name === name);
-  const ranged = candidates.find((p) => p.range !== undefined && semver.satisfies(version, p.range, { includePrerelease: true }));
+  const ranged = candidates.find((p) => p.range !== undefined && semverModule().satisfies(version, p.range, { includePrerelease: true }));
   return ranged ?? candidates.find((p) => p.range === undefined);
 }
 

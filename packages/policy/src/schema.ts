@@ -1,7 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import schema from '../../../policies/policy.schema.json' with { type: 'json' };
 import { PolicyError, describeValue } from './errors.ts';
+import { ajvModule } from './lazy-modules.ts';
 
 // Compiled on first use: compiling the schema costs tens of milliseconds, which a process that only imports
 // this package (isolate-deps/register with an already validated policy) should not pay.
@@ -9,7 +10,7 @@ let validate: ValidateFunction | undefined;
 
 /** Checks policy JSON against policies/policy.schema.json and throws the first problem as a PolicyError. */
 export function validateAgainstSchema(json: unknown, file: string): void {
-  validate ??= new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true }).compile(schema);
+  validate ??= new (ajvModule().Ajv)({ allErrors: false, strict: true, strictRequired: false, verbose: true }).compile(schema);
   if (validate(json)) return;
   const error = validate.errors?.[0];
   if (!error) throw new PolicyError(file, '$', 'a valid policy', 'an invalid one');

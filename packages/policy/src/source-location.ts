@@ -1,5 +1,6 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
 import type { PolicyLocation } from './errors.ts';
+import { jsoncParser } from './lazy-modules.ts';
 
 /**
  * Maps JSON paths and parse errors of a policy file back to line:column. jsonc-parser is the parser behind
@@ -16,6 +17,7 @@ export class PolicySource {
   /** The first syntax error, as jsonc-parser names it, with its position. */
   syntaxError(): { reason: string; location: PolicyLocation } | undefined {
     const errors: ParseError[] = [];
+    const { parseTree, printParseErrorCode } = jsoncParser();
     parseTree(this.text, errors, { allowTrailingComma: false, disallowComments: true });
     const first = errors[0];
     return first && { reason: printParseErrorCode(first.error), location: this.at(first.offset) };
@@ -23,6 +25,7 @@ export class PolicySource {
 
   /** The position of a JSON path: a key for a property (so an unknown key points at itself), else the value, else the nearest parent. */
   locate(segments: (string | number)[]): PolicyLocation | undefined {
+    const { findNodeAtLocation, parseTree } = jsoncParser();
     this.tree ??= parseTree(this.text);
     if (!this.tree) return undefined;
     for (let depth = segments.length; depth >= 0; depth--) {

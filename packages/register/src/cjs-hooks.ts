@@ -26,8 +26,10 @@ interface ModuleInternals {
 /**
  * @param rootsOf the host value of each root of a component (the registry shared with the ES module path)
  * @param trustedDirs isolate-deps' own files and the component cache: an ES module there may be required (it imports no isolated package)
+ * @param options.refuseRequireEsm whether require() of an app ES module is refused: it is when the module hooks run on
+ *   their own thread (module.register), which the imports of a required ES module do not go through
  */
-export function installCommonJsHooks(finder: ComponentFinder, rootsOf: (component: ReadyComponent, instantiate: Instantiate) => unknown[], trustedDirs: string[]): void {
+export function installCommonJsHooks(finder: ComponentFinder, rootsOf: (component: ReadyComponent, instantiate: Instantiate) => unknown[], trustedDirs: string[], options: { refuseRequireEsm: boolean }): void {
   const trusted = trustedDirs.map((dir) => dir + path.sep);
   const internals = Module as unknown as ModuleInternals;
   const resolveFilename = internals._resolveFilename;
@@ -77,6 +79,7 @@ export function installCommonJsHooks(finder: ComponentFinder, rootsOf: (componen
 
   // require(esm) loads the module's own imports without the module.register hooks: they could reach an
   // isolated package natively. Such a require is refused; import() goes through the hooks.
+  if (!options.refuseRequireEsm) return;
   const compile = internals.prototype._compile;
   internals.prototype._compile = function (content, filename, format) {
     if (!trusted.some((dir) => filename.startsWith(dir)) && (format === 'module' || (format === undefined && looksLikeModule(content)))) {

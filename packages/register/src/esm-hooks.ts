@@ -1,7 +1,9 @@
 /**
- * The ES module hooks (module.register, on the hooks thread): every import that resolves to a file of an
- * isolated package becomes a virtual module, the facade over its component; loading such a file any other
- * way is refused.
+ * The module hooks: every import that resolves to a file of an isolated package becomes a virtual module, the
+ * facade over its component; loading such a file any other way is refused. The same functions serve
+ * module.register (Node 20: asynchronous, on the hooks thread) and module.registerHooks (Node >= 22.15:
+ * synchronous, in the thread that loads, for import and require alike): each step takes `next`'s result
+ * whether it is a value or a promise.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { esmFacadeSource } from '@isolate-deps/plugin-core/facade-source';
@@ -27,8 +29,9 @@ interface LoadResult {
   source?: string | ArrayBuffer | Uint8Array | null;
   shortCircuit?: boolean;
 }
-type NextResolve<R> = (specifier: string, context?: ResolveContext) => R;
-type NextLoad<R> = (url: string, context?: unknown) => R;
+type MaybePromise<T> = T | Promise<T>;
+type NextResolve = (specifier: string, context?: ResolveContext) => MaybePromise<ResolveResult>;
+type NextLoad = (url: string, context?: unknown) => MaybePromise<LoadResult>;
 
 let finder: ComponentFinder | undefined;
 
@@ -37,28 +40,49 @@ export function initialize(context: RegisterContext): void {
   finder = new ComponentFinder(context);
 }
 
-export async function resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>): Promise<ResolveResult> {
+/** In-thread hooks (module.registerHooks) share the CommonJS patch's finder and what it found. */
+export function useFinder(shared: ComponentFinder): void {
+  finder = shared;
+}
+
+/** Runs `step` on what `run` gives, now or when it settles; `failed` handles a throw or rejection of `run` only. */
+function then<T, R>(run: () => MaybePromise<T>, step: (value: T) => MaybePromise<R>, failed: (error: unknown) => MaybePromise<R>): MaybePromise<R> {
+  let value: MaybePromise<T>;
+  try {
+    value = run();
+  } catch (error) {
+    return failed(error);
+  }
+  return value instanceof Promise ? value.then(step, failed) : step(value);
+}
+
+export function resolve(specifier: string, context: ResolveContext, next: NextResolve): MaybePromise<ResolveResult> {
   if (specifier.startsWith(SCHEME)) return { url: specifier, format: 'module', shortCircuit: true };
   // A require() that another loader (tsx, for the CommonJS it compiles) routes through these hooks: the CommonJS
   // patch already chose the facade.
   if (specifier.endsWith(FACADE_EXTENSION)) return facadeOfFile(specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier);
-  let resolved: ResolveResult;
-  try {
-    resolved = await next(specifier, context);
-  } catch (error) {
-    // A specifier Node's ES module resolution refuses but a bundler takes (`lodash/fp`, a folder): the component
-    // resolves it as the plugins' build does. Nothing of the package loads natively either way.
-    const target = state().context.targets.find((t) => specifier === t.name || specifier.startsWith(`${t.name}/`));
-    if (!target || target.entryHash === undefined) throw error;
-    return facadeOf(target, specifier);
-  }
-  const target = ownerOfUrl(resolved.url);
-  if (!target) return resolved;
-  const main = await next(target.name, { ...context, parentURL: rootUrl() }).catch(() => undefined);
-  return facadeRedirect(target, specifier, resolved.url, main?.url);
+  return then(
+    () => next(specifier, context),
+    (resolved) => {
+      const target = ownerOfUrl(resolved.url);
+      if (!target) return resolved;
+      return then(
+        () => next(target.name, { ...context, parentURL: rootUrl() }),
+        (main) => facadeRedirect(target, specifier, resolved.url, main.url),
+        () => facadeRedirect(target, specifier, resolved.url, undefined),
+      );
+    },
+    (error) => {
+      // A specifier Node's ES module resolution refuses but a bundler takes (`lodash/fp`, a folder): the component
+      // resolves it as the plugins' build does. Nothing of the package loads natively either way.
+      const target = state().context.targets.find((t) => specifier === t.name || specifier.startsWith(`${t.name}/`));
+      if (!target || target.entryHash === undefined) throw error;
+      return facadeOf(target, specifier);
+    },
+  );
 }
 
-export async function load(url: string, context: unknown, next: NextLoad<Promise<LoadResult>>): Promise<LoadResult> {
+export function load(url: string, context: unknown, next: NextLoad): MaybePromise<LoadResult> {
   if (url.startsWith(SCHEME)) return { format: 'module', source: virtualSource(url), shortCircuit: true };
   if (url.startsWith('file:') && url.endsWith(FACADE_EXTENSION)) {
     return { format: 'commonjs', source: `module.exports = globalThis[Symbol.for(${JSON.stringify(FACADE_LOADER)})](${JSON.stringify(fileURLToPath(url))});`, shortCircuit: true };

@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { register } from 'node:module';
+import Module, { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '@isolate-deps/policy';
 import { installCommonJsHooks } from './cjs-hooks.ts';
+import { load, resolve, useFinder } from './esm-hooks.ts';
 import { readPolicySnapshot } from './component-records.ts';
 import { isolatedTargets } from './isolated-targets.ts';
 import { isolatedRoots, setRootsContext } from './isolated-roots.ts';
@@ -39,11 +40,30 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
   if (context.frozen) assertComponentsBuilt(context);
   setRootsContext({ policy, cacheDir });
   ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
-  register(new URL('./register-hooks.js', import.meta.url), { data: context });
-  installCommonJsHooks(new ComponentFinder(context), (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)]);
+  const finder = new ComponentFinder(context);
+  const inThread = installModuleHooks(context, finder);
+  installCommonJsHooks(finder, (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)], { refuseRequireEsm: !inThread });
   const inherited = { ISOLATE_DEPS_POLICY: policy.file, ISOLATE_DEPS_CACHE_DIR: cacheDir, ...(settings.frozen ? { ISOLATE_DEPS_FROZEN: '1' } : {}) };
   preloadInWorkers(path.join(HERE, 'register-preload.cjs'), path.join(cacheDir, 'runtime-worker.mjs'), inherited);
   return context;
+}
+
+type RegisterHooks = (hooks: { resolve: typeof resolve; load: typeof load }) => unknown;
+
+/**
+ * module.registerHooks (Node >= 22.15) runs the hooks in this thread, for import and require() alike, and
+ * with no hooks thread to start. Node 20 has only module.register, whose hooks run on a thread of their own.
+ * Returns whether the hooks run in this thread.
+ */
+function installModuleHooks(context: RegisterContext, finder: ComponentFinder): boolean {
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (typeof registerHooks === 'function') {
+    useFinder(finder);
+    registerHooks({ resolve, load });
+    return true;
+  }
+  register(new URL('./register-hooks.js', import.meta.url), { data: context });
+  return false;
 }
 
 /** The worker preload (register-preload.cjs): the same as the --import entry, synchronously, before the worker's code runs. */
