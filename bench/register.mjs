@@ -1,5 +1,6 @@
 // Start-up cost of isolate-deps/register (npm run bench:register, after npm run build).
-// - the unbundled examples/node-app packages imported, no isolated call, with components built: with vs without the hook;
+// - the unbundled examples/node-app packages imported, no isolated call, with components built: with vs without the hook,
+//   on this Node and on Node 22 (module.registerHooks: the hooks run in-thread; fetched from the npm registry once);
 // - the whole examples/node-app (ESM) with the hook, for reference;
 // - an app whose policy isolates nothing: with vs without the hook;
 // - ISOLATE_DEPS_FROZEN=1 with an empty cache: how long until the error.
@@ -9,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ensureNodeRelease } from '../scripts/node-release.mjs';
 
 const repo = new URL('..', import.meta.url).pathname;
 const example = path.join(repo, 'examples/node-app');
@@ -21,9 +23,9 @@ const home = mkdtempSync(path.join(tmpdir(), 'isolate-bench-home-'));
 const env = { PATH: process.env.PATH ?? '', HOME: home, ISOLATE_DEPS_CACHE_DIR: cacheDir };
 
 /** Wall time, and CPU time (user + sys, from GNU time: steadier than wall time on a shared machine). */
-function timeOnce(args, cwd, extraEnv = {}) {
+function timeOnce(args, cwd, extraEnv = {}, node = process.execPath) {
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  const child = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', node, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
   const ms = performance.now() - started;
   const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(child.stderr);
   return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, status: child.status, stderr: child.stderr };
@@ -32,11 +34,11 @@ function timeOnce(args, cwd, extraEnv = {}) {
 const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
 
 /** Medians (wall, CPU) of each variant, run alternately so that load changes hit all of them alike. */
-function compare(variants, cwd) {
+function compare(variants, cwd, node = process.execPath) {
   const times = variants.map(() => ({ wall: [], cpu: [] }));
   for (let i = 0; i < RUNS; i++) {
     variants.forEach((args, v) => {
-      const run = timeOnce(args, cwd);
+      const run = timeOnce(args, cwd, {}, node);
       if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
       times[v].wall.push(run.ms);
       times[v].cpu.push(run.cpuMs);
@@ -53,10 +55,14 @@ mkdirSync(work, { recursive: true });
 execFileSync(process.execPath, [cli, 'build', '--quiet'], { cwd: example, env, stdio: 'inherit' });
 const importsOnly = path.join(example, 'src/.bench-imports-only.mjs');
 writeFileSync(importsOnly, `import { parse } from 'yaml';\nimport { marked } from 'marked';\nimport { formatReport } from 'evil-telemetry';\nconsole.log(typeof parse, typeof marked, typeof formatReport);\n`);
+const NODE_22 = '22.23.5';
+const node22 = ensureNodeRelease(NODE_22, path.join(repo, 'test/.cache/node'));
 let imports;
+let imports22;
 let full;
 try {
   imports = compare([[importsOnly], ['--import', hook, importsOnly]], example);
+  imports22 = compare([[importsOnly], ['--import', hook, importsOnly]], example, node22);
   full = compare([['--import', hook, 'src/app.mjs']], example);
 } finally {
   rmSync(importsOnly, { force: true });
@@ -85,7 +91,8 @@ console.log(`load average at the end: ${(await import('node:os')).loadavg().map(
 
 | Start-up (median of ${RUNS} processes) | Without hook | With hook | Ratio (wall / CPU) or difference |
 | --- | ---: | ---: | ---: |
-| node-app packages imported, no isolated call, components built | ${pair(imports[0])} | ${pair(imports[1])} | ${(imports[1].wall / imports[0].wall).toFixed(2)}x / ${(imports[1].cpu / imports[0].cpu).toFixed(2)}x |
+| node-app packages imported, no isolated call, components built (Node ${process.versions.node}: module.register) | ${pair(imports[0])} | ${pair(imports[1])} | ${(imports[1].wall / imports[0].wall).toFixed(2)}x / ${(imports[1].cpu / imports[0].cpu).toFixed(2)}x |
+| the same on Node ${NODE_22} (module.registerHooks, in-thread) | ${pair(imports22[0])} | ${pair(imports22[1])} | ${(imports22[1].wall / imports22[0].wall).toFixed(2)}x / ${(imports22[1].cpu / imports22[0].cpu).toFixed(2)}x |
 | policy isolates nothing | ${pair(idle[0])} | ${pair(idle[1])} | +${ms(idle[1].wall - idle[0].wall)} / +${ms(idle[1].cpu - idle[0].cpu)} CPU |
 | examples/node-app (ESM), whole run with isolated calls | | ${pair(full[0])} | |
 | ISOLATE_DEPS_FROZEN=1, empty cache, until the error | | ${ms(frozen)} | |`);

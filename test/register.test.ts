@@ -12,16 +12,20 @@ import { build } from 'esbuild';
 import isolateDeps from 'isolate-deps/esbuild';
 import { describe, expect, it } from 'vitest';
 import { setUpOrFail } from './support/setup.ts';
-import { buildApp, CACHE_DIR, CLI, REGISTER_HOOK, REPO, runApp, runAppAsync, type BuiltApp } from './support/app.ts';
+import { buildApp, CACHE_DIR, CLI, REGISTER_HOOK, REPO, runAppAsync, type BuiltApp } from './support/app.ts';
 import { ROUTES_APP, ROUTES_FILES } from './register/routes-app.ts';
 import { EXECUTION_APP } from './register/execution-app.ts';
+import { ensureNodeRelease } from '../scripts/node-release.mjs';
+
+const NODE_22 = '22.23.5';
+const NODE_CACHE = path.join(REPO, 'test/.cache/node');
 
 const EXAMPLE = path.join(REPO, 'examples/node-app');
 const MARKER_DIR = path.join(REPO, 'test/fixtures/native-load-marker');
 const CANARY = { ssh: 'CANARY-REGISTER-SSH-51d0', npm: 'CANARY-REGISTER-NPM-77e2', aws: 'CANARY-REGISTER-AWS-0c3f', marker: 'CANARY-REGISTER-MARKER-9a9a' };
 
-function node(args: string[], env: Record<string, string>, cwd: string) {
-  return spawnSync(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 300_000 });
+function node(args: string[], env: Record<string, string>, cwd: string, binary = process.execPath) {
+  return spawnSync(binary, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 300_000 });
 }
 
 describe('examples/node-app under node --import isolate-deps/register', () => {
@@ -72,26 +76,32 @@ describe('examples/node-app under node --import isolate-deps/register', () => {
   });
 });
 
-describe('no route loads an isolated package natively', () => {
+// Node 20 has only module.register (hooks on their own thread); Node >= 22.15 has module.registerHooks (in-thread hooks
+// that also see the imports of a required ES module). Both must close every route.
+const NODE_VERSIONS: [string, () => string, 'hooks-thread' | 'in-thread'][] = [
+  [`Node ${process.versions.node}`, () => process.execPath, 'hooks-thread'],
+  [`Node ${NODE_22}`, () => ensureNodeRelease(NODE_22, NODE_CACHE), 'in-thread'],
+];
+
+describe.each(NODE_VERSIONS)('%s: no route loads an isolated package natively', (_version, nodeBinary, hooks) => {
   let app: BuiltApp;
   let routes: Record<string, any>;
   let stdout: string;
   let result: any;
 
   setUpOrFail(async () => {
-    app = await buildApp('register-routes', { delivery: 'register', policy: { packages: { 'native-load-marker': { isolate: true } } }, source: ROUTES_APP, files: ROUTES_FILES });
+    const node = nodeBinary();
+    app = await buildApp(`register-routes-${hooks}`, { delivery: 'register', policy: { packages: { 'native-load-marker': { isolate: true } } }, source: ROUTES_APP, files: ROUTES_FILES });
     // A second copy of the package, installed apart from the one the policy isolates.
     const copy = path.join(app.dir, 'vendor/node_modules/native-load-marker');
     cpSync(MARKER_DIR, copy, { recursive: true });
-    const run = runApp(app, { MARKER_CANARY: CANARY.marker }, app.dir);
-    // (runApp passes arguments only through the outfile: run it by hand with the three paths.)
-    const child = spawnSync(process.execPath, [...app.nodeArgs!, app.outfile, path.join(MARKER_DIR, 'index.js'), path.join(MARKER_DIR, 'lib/deep.js'), path.join(copy, 'index.js')], {
+    // The three paths are arguments of the app: run it by hand.
+    const child = spawnSync(node, [...app.nodeArgs!, app.outfile, path.join(MARKER_DIR, 'index.js'), path.join(MARKER_DIR, 'lib/deep.js'), path.join(copy, 'index.js')], {
       cwd: app.dir,
       env: { PATH: process.env.PATH ?? '', ...app.env, MARKER_CANARY: CANARY.marker },
       encoding: 'utf8',
       timeout: 120_000,
     });
-    expect(run.status === 0 || run.status === 1).toBe(true);
     expect(child.status, child.stderr).toBe(0);
     stdout = child.stdout + child.stderr;
     result = JSON.parse(child.stdout.trim().split('\n').pop()!);
@@ -102,7 +112,7 @@ describe('no route loads an isolated package natively', () => {
     expect(result.hostMarker).toBeNull();
     expect(routes.workerMarker).toBeNull();
     expect(stdout).not.toContain(CANARY.marker);
-    expect(result.isolation).toMatchObject({ packages: ['native-load-marker'], frozen: false, cacheDir: CACHE_DIR });
+    expect(result.isolation).toMatchObject({ packages: ['native-load-marker'], frozen: false, cacheDir: CACHE_DIR, hooks });
   });
 
   it.each([
@@ -129,9 +139,10 @@ describe('no route loads an isolated package natively', () => {
     expect(routes['new Module().load() of the file']).toEqual({ refused: 'ERR_ISOLATE_UNSERVED_COPY' });
   });
 
-  it('require() of an ES module is refused on this Node: its imports would bypass the module hooks', () => {
-    expect(routes['require() of an app ES module that imports it']).toEqual({ refused: 'ERR_ISOLATE_REQUIRE_ESM' });
-    expect(routes['require() of a .js file Node detects as an ES module']).toEqual({ refused: 'ERR_ISOLATE_REQUIRE_ESM' });
+  it('require() of an ES module: refused with hooks on their own thread (its imports would bypass them), served by the facade with in-thread hooks', () => {
+    const expected = hooks === 'hooks-thread' ? { refused: 'ERR_ISOLATE_REQUIRE_ESM' } : { answer: 'hello x', seenAtLoad: null };
+    expect(routes['require() of an app ES module that imports it']).toEqual(expected);
+    expect(routes['require() of a .js file Node detects as an ES module']).toEqual(expected);
   });
 
   it('a second installed copy of the package is refused by both loaders', () => {
@@ -246,6 +257,60 @@ console.log(JSON.stringify({ answer, required: required.greet('req'), fromCts: f
     const run = node(['--import', 'tsx', 'app.ts'], { MARKER_CANARY: CANARY.marker }, dir);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ seen: CANARY.marker, marker: 1 });
+  });
+});
+
+describe(`Node ${NODE_22}: module.registerHooks, and --experimental-strip-types`, () => {
+  let node22: string;
+  let dir: string;
+  const env = { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR, ISOLATE_DEPS_FROZEN: '1', MARKER_CANARY: CANARY.marker };
+
+  setUpOrFail(() => {
+    node22 = ensureNodeRelease(NODE_22, NODE_CACHE);
+    const built = node([CLI, 'build', '--quiet'], { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR }, EXAMPLE);
+    expect(built.status, built.stderr).toBe(0);
+    dir = path.join(REPO, 'test/.work/register-strip-types');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true } } }));
+    writeFileSync(
+      path.join(dir, 'app.ts'),
+      `import { greet, seenAtLoad } from 'native-load-marker';
+import { createRequire } from 'node:module';
+interface Marker { greet(name: string): string }
+// Only under the hook: importing isolate-deps/register would install it.
+const hooks = process.execArgv.includes('--import') ? (await import('isolate-deps/register')).registeredIsolation()?.hooks : null;
+const required: Marker = createRequire(import.meta.url)('native-load-marker');
+const answer: string = greet('ts');
+console.log(JSON.stringify({ answer, required: required.greet('req'), seen: seenAtLoad() ?? null, marker: (globalThis as { __nativeLoadMarker?: number }).__nativeLoadMarker ?? null, hooks }));
+`,
+    );
+    expect(node([CLI, 'build', '--quiet', '--cache-dir', CACHE_DIR], {}, dir).status).toBe(0);
+  }, 300_000);
+
+  it('examples/node-app (ESM and CommonJS) prints exactly what it prints on this Node, whose output the bundled example fixes', () => {
+    const homeEnv = { HOME: mkdtempSync(path.join(tmpdir(), 'isolate-register-home-')), ISOLATE_DEPS_CACHE_DIR: CACHE_DIR };
+    const reference = node(['--import', 'isolate-deps/register', 'src/app.mjs'], homeEnv, EXAMPLE);
+    expect(reference.status, reference.stderr).toBe(0);
+    for (const entry of ['src/app.mjs', 'src/app.cjs']) {
+      const run = node(['--import', 'isolate-deps/register', entry], homeEnv, EXAMPLE, node22);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toBe(reference.stdout);
+      expect(run.stderr).toBe(reference.stderr);
+    }
+  });
+
+  it('a TypeScript app run with --experimental-strip-types gets the facades through the in-thread hooks', () => {
+    const run = node(['--experimental-strip-types', '--no-warnings', '--import', REGISTER_HOOK, 'app.ts'], env, dir, node22);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ answer: 'hello ts', required: 'hello req', seen: null, marker: null, hooks: 'in-thread' });
+    expect(run.stdout + run.stderr).not.toContain(CANARY.marker);
+  });
+
+  it('control: without the hook the same app runs the fixture natively, and the same checks see it', () => {
+    const run = node(['--experimental-strip-types', '--no-warnings', 'app.ts'], { MARKER_CANARY: CANARY.marker }, dir, node22);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ seen: CANARY.marker, marker: 1, hooks: null });
   });
 });
 

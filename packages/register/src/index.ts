@@ -11,6 +11,8 @@ export interface RegisteredIsolation {
   frozen: boolean;
   /** The packages served by their components. */
   packages: string[];
+  /** Where the module hooks run: in this thread (module.registerHooks, Node >= 22.15) or on Node's hooks thread (module.register). */
+  hooks: 'in-thread' | 'hooks-thread';
 }
 
 let registered: RegisteredIsolation | undefined;
@@ -21,8 +23,8 @@ const settings = registerSettings(process.env, process.argv[1]);
 // which would give the hook and the app two copies of the runtime.)
 if (settings && isolatesAnything(settings.policyFile)) {
   const { installIsolation } = await import('./install.ts');
-  const context = installIsolation(settings);
-  registered = { policyFile: context.policyFile, cacheDir: context.cacheDir, frozen: context.frozen, packages: context.isolatedNames };
+  const { context, hooks } = installIsolation(settings);
+  registered = { policyFile: context.policyFile, cacheDir: context.cacheDir, frozen: context.frozen, packages: context.isolatedNames, hooks };
 }
 
 /** The isolation this process runs under, or undefined when no policy isolates anything (or the hook is not loaded). */

@@ -22,7 +22,7 @@ export function defaultCacheDir(policyRoot: string): string {
 }
 
 /** Loads the policy and installs both loaders' hooks. Throws PolicyError for an invalid policy. */
-export function installIsolation(settings: RegisterSettings): RegisterContext {
+export function installIsolation(settings: RegisterSettings): { context: RegisterContext; hooks: 'in-thread' | 'hooks-thread' } {
   const text = readPolicyText(settings.policyFile);
   const cacheDir = settings.cacheDir ?? defaultCacheDir(path.dirname(settings.policyFile));
   const policy = (text !== undefined && readPolicySnapshot(cacheDir, settings.policyFile, text)) || loadPolicy(settings.policyFile);
@@ -45,7 +45,7 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
   installCommonJsHooks(finder, (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)], { refuseRequireEsm: !inThread });
   const inherited = { ISOLATE_DEPS_POLICY: policy.file, ISOLATE_DEPS_CACHE_DIR: cacheDir, ...(settings.frozen ? { ISOLATE_DEPS_FROZEN: '1' } : {}) };
   preloadInWorkers(path.join(HERE, 'register-preload.cjs'), path.join(cacheDir, 'runtime-worker.mjs'), inherited);
-  return context;
+  return { context, hooks: inThread ? 'in-thread' : 'hooks-thread' };
 }
 
 type RegisterHooks = (hooks: { resolve: typeof resolve; load: typeof load }) => unknown;
@@ -69,7 +69,7 @@ function installModuleHooks(context: RegisterContext, finder: ComponentFinder): 
 /** The worker preload (register-preload.cjs): the same as the --import entry, synchronously, before the worker's code runs. */
 export function installFromEnvironment(): RegisterContext | undefined {
   const settings = registerSettings(process.env, process.argv[1]);
-  return settings && isolatesAnything(settings.policyFile) ? installIsolation(settings) : undefined;
+  return settings && isolatesAnything(settings.policyFile) ? installIsolation(settings).context : undefined;
 }
 
 /** A package with a time limit runs in a worker thread, whose script the runtime expects next to the components. */
