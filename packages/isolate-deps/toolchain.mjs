@@ -1,8 +1,9 @@
 // The build-time WebAssembly toolchain ships inside dist/toolchain instead of as two dependencies.
 // componentize-js depends on the whole jco CLI (binaryen, rolldown, two TypeScripts, a QuickJS componentizer:
 // about 330 MB installed) for three functions, which jco-transpile provides; and jco-transpile depends on
-// binaryen (93 MB) for options we never use (asm.js output, wasm-opt). Their own code and wasm files are
-// copied unchanged except for the two import lines rewritten below; their other dependencies stay dependencies.
+// binaryen (93 MB) for options we never use (asm.js output, wasm-opt). Their code and wasm files are copied
+// unchanged but for two import lines (rewritten below) and source map comments; their other dependencies
+// (wizer, weval, oxc, preview2-shim) are dependencies of isolate-deps.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,11 @@ export function copyToolchain(dist) {
   const transpileFiles = ['package.json', 'LICENSE', ...['index', 'transpile', 'opt', 'asm', 'common', 'constants', 'helpers', 'typegen', 'wasm-tools'].map((f) => `dist/${f}.js`)];
   for (const tool of ['js-component-bindgen-component', 'wasm-tools']) transpileFiles.push(`vendor/${tool}.js`, `vendor/${tool}.core.wasm`, `vendor/${tool}.core2.wasm`);
   copy(jcoTranspile, path.join(out, 'jco-transpile'), transpileFiles);
+  // Its maps point at TypeScript sources it does not publish: vite and vitest warn about each one they follow.
+  for (const file of transpileFiles.filter((f) => f.startsWith('dist/'))) {
+    const copied = path.join(out, 'jco-transpile', file);
+    writeFileSync(copied, readFileSync(copied, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+  }
 
   return { componentizeJs: readVersion(componentizeJs), jcoTranspile: readVersion(jcoTranspile) };
 }
