@@ -159,6 +159,7 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
   it('vite 7 build: the same page renders with the same isolated packages and the same protections', async () => {
     compiled.length = 0;
     const outDir = path.join(WORK, 'isolated-vite7');
+    // The same components as the vite 8 page (a component does not depend on the bundler), prebuilt by test/setup/prebuild.ts.
     // In a vite 7 app the plugin's types come from that app's vite; here the workspace's vite is 8.
     await buildWithVite7(viteConfig([plugin()], outDir) as unknown as Vite7Config);
     expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'price-feed', 'wallet-format', 'yaml']);

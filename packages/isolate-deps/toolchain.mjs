@@ -2,8 +2,8 @@
 // componentize-js depends on the whole jco CLI (binaryen, rolldown, two TypeScripts, a QuickJS componentizer:
 // about 330 MB installed) for three functions, which jco-transpile provides; and jco-transpile depends on
 // binaryen (93 MB) for options we never use (asm.js output, wasm-opt). Their code and wasm files are copied
-// unchanged but for two import lines (rewritten below) and source map comments; their other dependencies
-// (wizer, weval, oxc, preview2-shim) are dependencies of isolate-deps.
+// unchanged but for three import lines (rewritten below) and source map comments; their other dependencies
+// (wizer, oxc, preview2-shim) are dependencies of isolate-deps; weval, used only for AOT, is left out.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,10 @@ export function copyToolchain(dist) {
   rewrite(componentizeEntry, "} from '@bytecodealliance/jco';", "} from './jco-api.js';");
   // componentize-js was written against oxc-parser 0.76 (default export, parseAsync); the package's own is newer.
   rewrite(componentizeEntry, "import oxc from 'oxc-parser';", "import oxc from 'oxc-parser-0-76';");
+  // weval serves only ahead-of-time compilation (enableAot), which the compiler never asks for; the package downloads
+  // its binary at first use and loads @napi-rs/lzma at import, whose newest versions need Node 22.
+  writeFileSync(path.join(out, 'componentize-js/src/weval-absent.js'), WEVAL_ABSENT);
+  rewrite(componentizeEntry, "import getWeval from '@bytecodealliance/weval';", "import getWeval from './weval-absent.js';");
 
   const transpileFiles = ['package.json', 'LICENSE', ...['index', 'transpile', 'opt', 'asm', 'common', 'constants', 'helpers', 'typegen', 'wasm-tools'].map((f) => `dist/${f}.js`)];
   for (const tool of ['js-component-bindgen-component', 'wasm-tools']) transpileFiles.push(`vendor/${tool}.js`, `vendor/${tool}.core.wasm`, `vendor/${tool}.core2.wasm`);
@@ -84,5 +88,11 @@ import { fileURLToPath } from 'node:url';
 export { componentNew, metadataAdd } from '../../jco-transpile/dist/wasm-tools.js';
 export function preview1AdapterReactorPath() {
   return fileURLToPath(new URL('../lib/wasi_snapshot_preview1.reactor.wasm', import.meta.url));
+}
+`;
+
+const WEVAL_ABSENT = `// Written by isolate-deps (packages/isolate-deps/toolchain.mjs): weval is not shipped.
+export default async function getWeval() {
+  throw new Error('isolate-deps ships componentize-js without weval: ahead-of-time compilation (enableAot) is not available');
 }
 `;
