@@ -2,6 +2,7 @@
 // The published package's dependencies stay external, as there; the bundle sits where they resolve.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { VENDORED_ENTRIES } from '../packages/isolate-deps/toolchain.mjs';
 
 const manifest = JSON.parse(readFileSync(new URL('../packages/isolate-deps/package.json', import.meta.url), 'utf8'));
 
@@ -15,7 +16,8 @@ export async function bundleCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: Object.keys(manifest.dependencies),
+    // The toolchain the published package vendors resolves here from packages/isolate-deps' devDependencies.
+    external: [...Object.keys(manifest.dependencies), ...Object.keys(VENDORED_ENTRIES)],
     define: { __ISOLATE_DEPS_VERSION__: '"dev"' },
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     logLevel: 'warning',

@@ -6,6 +6,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setUpOrFail } from './support/setup.ts';
 import { build, createServer, type InlineConfig, type Plugin, type ViteDevServer } from 'vite';
+// vite 7 under an npm alias: the plugin's peer range is ^7 || ^8, and the same page must work built by either.
+import { build as buildWithVite7, type InlineConfig as Vite7Config } from 'vite7';
 import type { CompiledPackage } from 'isolate-deps';
 import { CACHE_DIR, REPO } from './support/app.ts';
 import { launchChromium, serveStatic } from './support/browser.ts';
@@ -153,6 +155,21 @@ describe('vite plugin in a real browser (examples/vite-app)', () => {
       await site.close();
     }
   }, 600_000); // a cold run compiles four components
+
+  it('vite 7 build: the same page renders with the same isolated packages and the same protections', async () => {
+    compiled.length = 0;
+    const outDir = path.join(WORK, 'isolated-vite7');
+    // The same components as the vite 8 page (a component does not depend on the bundler), prebuilt by test/setup/prebuild.ts.
+    // In a vite 7 app the plugin's types come from that app's vite; here the workspace's vite is 8.
+    await buildWithVite7(viteConfig([plugin()], outDir) as unknown as Vite7Config);
+    expect(compiled.map((c) => c.name).sort()).toEqual(['marked', 'price-feed', 'wallet-format', 'yaml']);
+    const site = await serveStatic(outDir);
+    try {
+      expectRenderedAndUntouched(await visit(browser, site.url, path.join(RESULTS, 'vite7-app.png')));
+    } finally {
+      await site.close();
+    }
+  }, 600_000);
 
   it('dev server: serves the same page, and a change to app code reloads it without rebuilding any component', async () => {
     compiled.length = 0;

@@ -5,6 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setUpOrFail } from './support/setup.ts';
 import { REPO } from './support/app.ts';
+import { installedClosure, MB } from '../bench/footprint-measure.mjs';
+
+/** Issue 14: what `npm i -D isolate-deps` adds (bench:footprint prints the table). */
+const FOOTPRINT_BOUND_MB = 150;
 
 // The published package, installed by npm into a project outside the workspace, with no workspace links.
 describe('the packed isolate-deps tarball', () => {
@@ -32,6 +36,17 @@ describe('the packed isolate-deps tarball', () => {
     const installed = path.join(project, 'node_modules/isolate-deps');
     expect(readFileSync(path.join(installed, 'README.md'), 'utf8')).toBe(readFileSync(path.join(REPO, 'README.md'), 'utf8'));
     expect(readFileSync(path.join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
+
+  it(`adds at most ${FOOTPRINT_BOUND_MB} MB to node_modules`, () => {
+    // The app's own vite, esbuild and yaml are not counted: only what isolate-deps and its dependencies bring.
+    const closure = installedClosure(project, 'isolate-deps');
+    const megabytes = closure.reduce((sum, p) => sum + p.bytes, 0) / MB;
+    const largest = closure.slice(0, 5).map((p) => `${p.name} ${(p.bytes / MB).toFixed(1)} MB`).join(', ');
+    expect(megabytes, `largest: ${largest}`).toBeLessThanOrEqual(FOOTPRINT_BOUND_MB);
+    // The build-only toolchain that used to come with componentize-js must stay out.
+    expect(closure.map((p) => p.name)).not.toContain('binaryen');
+    expect(closure.map((p) => p.name)).not.toContain('@bytecodealliance/jco');
   });
 
   it('has no workspace links in its manifest', () => {

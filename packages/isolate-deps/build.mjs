@@ -3,10 +3,17 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileS
 import { build } from 'esbuild';
 import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
 import { buildDeclarations } from './declarations.mjs';
+import { copyToolchain, vendoredToolchain } from './toolchain.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const packages = new URL('../', import.meta.url).pathname;
 rmSync('dist', { recursive: true, force: true });
+// componentize-js and jco-transpile, copied without their heavy dependencies (see toolchain.mjs).
+const toolchainVersions = copyToolchain('dist');
+const hostDefines = {
+  __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version),
+  __JCO_TRANSPILE_VERSION__: JSON.stringify(toolchainVersions.jcoTranspile),
+};
 
 const entryPoints = {
   index: `${packages}isolate-deps/src/index.ts`,
@@ -34,7 +41,8 @@ await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies),
-  define: { __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [vendoredToolchain],
+  define: hostDefines,
   logLevel: 'warning',
 });
 
@@ -74,7 +82,8 @@ if (hasCli) {
     platform: 'node',
     target: 'node20',
     external: Object.keys(pkg.dependencies),
-    define: { __ISOLATE_DEPS_VERSION__: JSON.stringify(pkg.version) },
+    plugins: [vendoredToolchain],
+    define: hostDefines,
     banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     logLevel: 'warning',
   });

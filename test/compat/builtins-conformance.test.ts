@@ -7,7 +7,7 @@ import { buildApp, REPO, runApp, type RunResult } from '../support/app.ts';
 /**
  * Every built-in the guest offers (those of the newest Node), loaded inside one real component by require()
  * and by import, against the same built-in in the Node running the test: typeof, own property names, and for
- * functions their name, length and (for classes) prototype chain. The gaps that remain are the README's table.
+ * functions their name, length and (for classes) prototype chain. The gaps that remain are the table in docs/node-builtins.md.
  */
 const requireProbe = createRequire(`${REPO}test/fixtures/builtins-probe/index.js`);
 const probe = requireProbe('./index.js') as { names: string[]; inspectChecks(): unknown; moduleChecks(): unknown };
@@ -61,9 +61,9 @@ function shapeGaps(name: string, node: Shape, guest: Shape): string[] {
   return gaps;
 }
 
-/** Modules named in the README's built-ins gap table (the rows between its markers). */
+/** Modules named in docs/node-builtins.md's gap table (the rows between its markers). */
 function readmeGapRows(): string[] {
-  const readme = readFileSync(`${REPO}README.md`, 'utf8');
+  const readme = readFileSync(`${REPO}docs/node-builtins.md`, 'utf8');
   const table = readme.split('<!-- builtins-gaps:start -->')[1]?.split('<!-- builtins-gaps:end -->')[0] ?? '';
   return [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
 }
@@ -125,7 +125,7 @@ describe('Node built-ins inside a component have Node’s shapes', () => {
     expect(gaps).toEqual([]);
   });
 
-  it('lists every built-in that differs from Node in the README table, and only those', () => {
+  it('lists every built-in that differs from Node in the docs/node-builtins.md table, and only those', () => {
     const gaps = Object.fromEntries(Object.keys(native).map((name) => [name, shapeGaps(name, native[name]!, run.result.require[name])]));
     const differing = Object.keys(gaps).filter((name) => gaps[name]!.length > 0);
     const details = differing.map((name) => gaps[name]!.join('\n')).join('\n');

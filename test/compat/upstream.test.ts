@@ -18,7 +18,7 @@ interface Suite {
   files: (dir: string) => string[];
   /** How the test files require the package under test. */
   request: RegExp;
-  /** Passing assertions (tape) or tests (mocha), as the README reports them; skipped ones are not counted. */
+  /** Passing assertions (tape) or tests (mocha), as docs/compat-corpus.md reports them; skipped ones are not counted. */
   passes: { native: number; isolated: number };
   /** A documented limit that ends the isolated run early: the error code it ends with. */
   stopsWith?: string;
@@ -34,7 +34,7 @@ interface KnownFailure {
 }
 
 // papaparse's node-tests.js hands Papa.parse a Node fs.ReadStream. A host class instance crosses as a plain-data
-// copy (README, "The boundary"), so `readable`, `read` and `on` (prototype members) are missing; papaparse takes it
+// copy (docs/boundary.md), so `readable`, `read` and `on` (prototype members) are missing; papaparse takes it
 // for a browser File and its FileStreamer needs FileReaderSync. papaparse never opens the file itself, so an fs
 // grant would not help: it needs a live stream.
 const READ_STREAM: KnownFailure = { reason: 'a host fs.ReadStream crosses as plain data, not as a stream', shows: 'FileReaderSync is not defined' };

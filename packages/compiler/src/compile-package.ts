@@ -14,9 +14,15 @@ import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';
 import { GUEST_CWD } from '@isolate-deps/runtime';
 
-const require = createRequire(import.meta.url);
-// jco-transpile does not export its package.json: read it next to its resolved entry.
-const jcoTranspileVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@bytecodealliance/jco-transpile')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+// The published package ships its own copy of jco-transpile (packages/isolate-deps/toolchain.mjs) and defines its version.
+declare const __JCO_TRANSPILE_VERSION__: string | undefined;
+const jcoTranspileVersion = typeof __JCO_TRANSPILE_VERSION__ === 'string' ? __JCO_TRANSPILE_VERSION__ : installedJcoTranspileVersion();
+
+/** jco-transpile does not export its package.json: read it next to its resolved entry. */
+function installedJcoTranspileVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@bytecodealliance/jco-transpile');
+  return (JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 // Bump when the guest/host protocol changes in a way the bundle text alone does not show.
 const PROTOCOL_VERSION = '2';
 

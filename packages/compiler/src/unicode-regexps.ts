@@ -9,7 +9,7 @@ const LOWERED_REGEXP = /new RegExp\(("(?:[^"\\\n]|\\.)*"|`(?:[^`\\$]|\\[^]|\$(?!
  * The guest engine (StarlingMonkey) is built without Unicode property data: /\p{L}/u is a SyntaxError
  * inside it. esbuild lowers such literals to `new RegExp("...", "u")`; here each pattern that uses
  * \p{...} is rewritten into explicit code point ranges with regexpu-core (Babel's rewriter), on the
- * host, at build time. Patterns built from strings at run time are not covered (see README).
+ * host, at build time. Patterns built from strings at run time are not covered (see README, Limits).
  */
 export function rewriteUnicodePropertyEscapes(code: string): string {
   return code.replace(LOWERED_REGEXP, (whole, literal: string, flags: string) => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger, Plugin } from 'vite';
@@ -55,7 +55,8 @@ export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugi
     },
     transform(code, id) {
       // jco marks its bindings with a directive that bundlers only warn about.
-      if (isolation && id.startsWith(isolation.cacheDir) && id.endsWith('guest.mjs') && code.startsWith(USE_COMPONENTS)) return { code: code.slice(USE_COMPONENTS.length), map: null };
+      // (vite 7's rollup warns once per component.) The ids are real paths, so a symlinked cache folder is compared by its target.
+      if (isolation && id.endsWith('guest.mjs') && code.startsWith(USE_COMPONENTS) && isUnder(id, isolation.cacheDir)) return { code: code.slice(USE_COMPONENTS.length), map: null };
       return undefined;
     },
     async load(id) {
@@ -91,6 +92,10 @@ export default function isolateDeps(options: IsolateDepsViteOptions = {}): Plugi
       return undefined;
     },
   };
+}
+
+function isUnder(file: string, dir: string): boolean {
+  return file.startsWith(dir) || (existsSync(dir) && file.startsWith(realpathSync(dir)));
 }
 
 /**
