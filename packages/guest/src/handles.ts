@@ -6,7 +6,7 @@
  * - Host callbacks arrive as {"$t":"cb"} and become guest functions that call the host through
  *   `invoke-callback`; when such a function is garbage collected the host is told to drop its entry.
  */
-import { decodeMarked, encode, isDataObject, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { applyWriteBack, decodeMarked, encode, isDataObject, splitWriteBack, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -47,7 +47,8 @@ export class GuestHandles implements Handles {
     }
     this.sent.set(id, (this.sent.get(id) ?? 0) + 1);
     const kind: HandleKind = typeof value !== 'function' ? 'object' : isClass(value) ? 'class' : 'function';
-    return { $t: 'h', id, k: kind, n: typeof value === 'function' ? String((value as AnyFunction).name ?? '') : '' };
+    if (typeof value !== 'function') return { $t: 'h', id, k: kind, n: '' };
+    return { $t: 'h', id, k: kind, n: String((value as AnyFunction).name ?? ''), l: functionLength(value) };
   }
 
   receive(record: Readonly<Record<string, unknown>>): unknown {
@@ -58,7 +59,7 @@ export class GuestHandles implements Handles {
       return value;
     }
     if (typeof record.id !== 'number') throw new TypeError('isolate-deps: bad callback reference');
-    return this.callback(record.id, typeof record.n === 'string' ? record.n : '');
+    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.l === 'number' ? record.l : 0);
   }
 
   /** The guest value a handle id stands for. */
@@ -108,7 +109,7 @@ export class GuestHandles implements Handles {
     this.droppedCallbacks.push(id, entry.received);
   }
 
-  private callback(id: number, name: string): AnyFunction {
+  private callback(id: number, name: string, length: number): AnyFunction {
     const entry = this.callbacks.get(id);
     const existing = entry?.fn.deref();
     if (entry && existing) {
@@ -118,16 +119,22 @@ export class GuestHandles implements Handles {
     const handles = this;
     const fn = {
       [name](this: unknown, ...args: unknown[]): unknown {
-        return handles.settleReply(invokeCallback(id, encode([this, ...args], handles)));
+        const list = [this, ...args];
+        return handles.settleReply(invokeCallback(id, encode(list, handles)), list);
       },
     }[name]!;
+    // Curry and compose helpers read `length`: the stand-in declares as many parameters as the host function.
+    Object.defineProperty(fn, 'length', { value: length });
     this.callbacks.set(id, { fn: new WeakRef(fn), received: (entry?.received ?? 0) + 1 });
     this.callbackIds.set(fn, id);
     this.callbackRegistry?.register(fn, id);
     return fn;
   }
 
-  private settleReply(reply: string): unknown {
+  private settleReply(framed: string, list: unknown[]): unknown {
+    // The host callback changed the guest objects it was passed: apply that first, as if it had run here.
+    const { reply, writeBack } = splitWriteBack(framed);
+    if (writeBack !== undefined) applyWriteBack(list, decodeMarked(writeBack, this));
     const value = reply.length > 1 ? decodeMarked(reply.slice(1), this) : undefined;
     if (reply[0] === '0') return value;
     throw value;
@@ -167,6 +174,12 @@ function describeThrown(value: unknown): string {
   } catch {
     return typeof value;
   }
+}
+
+/** A function's declared parameter count, read without trusting a getter. */
+export function functionLength(fn: object): number {
+  const descriptor = Object.getOwnPropertyDescriptor(fn, 'length');
+  return descriptor && typeof descriptor.value === 'number' ? descriptor.value : 0;
 }
 
 function isClass(fn: object): boolean {

@@ -70,7 +70,7 @@ export class IsolatedPackage {
     const memoryMb = this.manifest.execution?.limits.memoryMb;
     // A reply cannot be longer than the instance's memory, nor than the host decodes at all.
     const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? DEFAULT_MAX_DECODE_LENGTH : Math.min(memoryMb * 1024 * 1024, DEFAULT_MAX_DECODE_LENGTH));
-    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args)));
+    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args), session));
   }
 
   get packageName(): string {
@@ -87,7 +87,7 @@ export class IsolatedPackage {
     return this.settle(this.enter('describe', () => 0, (guest) => guest.describe())) as ExportShape[];
   }
 
-  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string): string {
+  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string, pinned?: BoundarySession): string {
     const started = eventsEnabled ? performance.now() : 0;
     let outcome: CallEvent['outcome'] = 'ok';
     let reply = '';
@@ -105,7 +105,7 @@ export class IsolatedPackage {
     }
     let slot: Slot;
     try {
-      slot = this.pool.acquire();
+      slot = this.pool.acquire(pinned);
     } catch (error) {
       if (error instanceof IsolateReentrancyError) throw error;
       // A new instance failed to start (its top-level code hit timeoutMs, or it trapped): a failure like any other.
