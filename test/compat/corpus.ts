@@ -21,7 +21,12 @@ export const CORPUS: CorpusPackage[] = [
       const users = [{ name: 'b', age: 3 }, { name: 'a', age: 1 }, { name: 'c', age: 3 }];
       // Each call's result is copied on its own, so objects shared between two results are compared by value.
       const own = (value) => JSON.parse(JSON.stringify(value));
-      return [_.chunk([1, 2, 3, 4, 5, 6, 7], 3), own(_.groupBy(users, 'age')), own(_.sortBy(users, ['age', 'name'])), _.map([1, 2, 3], (x) => x * 2),
+      // Functions that change their arguments (write-back): the caller's objects change, nested identities kept.
+      const target = { a: { b: 1 } }; const inner = target.a; _.merge(target, { a: { c: 2 } });
+      const pulled = [1, 2, 3, 2]; _.pull(pulled, 2);
+      const options = { x: 1 }; _.defaults(options, { x: 2, y: 3 });
+      const mutated = [target, target.a === inner, pulled, options, _.curry(_.add)(1)(2), _.add.length];
+      return [mutated, _.chunk([1, 2, 3, 4, 5, 6, 7], 3), own(_.groupBy(users, 'age')), own(_.sortBy(users, ['age', 'name'])), _.map([1, 2, 3], (x) => x * 2),
         _.kebabCase('Foo Bar_baz'), _.uniq([1, 1, 2, 3, 3]), _.merge({ a: { b: 1 } }, { a: { c: 2 } }), _.cloneDeep({ d: new Date(0), s: new Set([1]) }),
         _.template('hello <%= name %>!')({ name: 'isolate' }), _.debounce(() => 1, 10).cancel === undefined, fp.map((x) => x + 1)([1, 2]), fp.flow(fp.filter((x) => x > 1), fp.sum)([1, 2, 3]),
         _.range(0, 20, 5), _.partition([1, 2, 3, 4], (n) => n % 2), _.get({ a: [{ b: 'deep' }] }, 'a[0].b'), _.isEqual({ a: [1] }, { a: [1] })];`,
@@ -57,8 +62,9 @@ export const CORPUS: CorpusPackage[] = [
     scenario: `const { marked, Marked, lexer } = m('marked');
       const src = '# Title\\n\\n* one\\n* **two**\\n\\n\\\`\\\`\\\`js\\ncode()\\n\\\`\\\`\\\`\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n';
       const seen = [];
-      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
-      return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny'), seen, marked.parseInline('**b** _i_')];`,
+      // The hook changes tokens (write-back): the page renders the change, as natively.
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); if (token.type === 'em') token.type = 'strong'; if (token.type === 'heading') token.depth = 2; } });
+      return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny *em*'), seen, marked.parseInline('**b** _i_')];`,
   },
   {
     // marked@18 is ESM-only, and its emphasis rules use Unicode property escapes (\p{P}, \p{S}) that the
@@ -68,7 +74,7 @@ export const CORPUS: CorpusPackage[] = [
     scenario: `const { marked, Marked, lexer } = m('marked-18');
       const src = '# Title\\n\\n* one\\n* **two**\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n\\n«*quoted*» and ¡**bold**! x_y_z *€*\\n';
       const seen = [];
-      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); if (token.type === 'em') token.type = 'strong'; } });
       return [marked.parse(src), lexer('hi *there*, «_you_»').map((t) => t.type), custom.parse('# x\\n\\n*¿y?*'), seen, marked.parseInline('**b** _i_ ~~s~~')];`,
   },
   {

@@ -54,6 +54,9 @@ export function mayChange(list: readonly unknown[]): boolean {
 export class ArgumentSnapshot implements Handles {
   private readonly tokens = new Map<object, number>();
 
+  /** `isStandIn`: values that stand for the other side's (host proxies of guest values): never read, only named. */
+  constructor(private readonly isStandIn?: (value: object) => boolean) {}
+
   /** The snapshot text, or undefined when the list cannot be read (a throwing getter): then nothing is written back. */
   of(list: readonly unknown[]): string | undefined {
     try {
@@ -64,7 +67,7 @@ export class ArgumentSnapshot implements Handles {
   }
 
   send(value: object): Encoded | undefined {
-    if (typeof value !== 'function' && isDataObject(value)) return undefined;
+    if (typeof value !== 'function' && isDataObject(value) && !this.isStandIn?.(value)) return undefined;
     let token = this.tokens.get(value);
     if (token === undefined) this.tokens.set(value, (token = this.tokens.size));
     return { $t: 'i', i: token };
@@ -83,9 +86,9 @@ export class ArgumentWatch {
   private readonly snapshot: ArgumentSnapshot | undefined;
   private readonly before: string | undefined;
 
-  constructor(private readonly list: readonly unknown[], private readonly text: string, plain: boolean) {
+  constructor(private readonly list: readonly unknown[], private readonly text: string, plain: boolean, isStandIn?: (value: object) => boolean) {
     if (!plain) {
-      this.snapshot = new ArgumentSnapshot();
+      this.snapshot = new ArgumentSnapshot(isStandIn);
       this.before = this.snapshot.of(list);
     }
   }

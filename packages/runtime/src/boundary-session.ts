@@ -40,6 +40,9 @@ const proxyRecords = new WeakMap<object, ProxyRecord>();
 const FACADES = Symbol.for('isolate-deps.facade-members');
 const facadeRecords: WeakMap<object, { owner: SessionOwner; path: string }> = ((globalThis as Record<symbol, unknown>)[FACADES] ??= new WeakMap()) as WeakMap<object, { owner: SessionOwner; path: string }>;
 
+/** A host proxy of a guest value or a facade member: reading one would call into the guest. */
+const isStandIn = (value: object): boolean => proxyRecords.has(value) || facadeRecords.has(value);
+
 /** Marks a facade member so that passing it back into its own package hands over the original. */
 export function registerFacadeMember(value: object, owner: SessionOwner, path: string): void {
   facadeRecords.set(value, { owner, path });
@@ -239,7 +242,7 @@ export class BoundarySession implements Handles {
       const list = decode(args, this, { from: this.from() });
       if (!Array.isArray(list)) throw new BoundaryDecodeError('callback arguments must be a list');
       const [thisArg, ...rest] = list;
-      if (mayChange(list)) watched = { list, watch: new ArgumentWatch(list, args, !args.includes('"$t"')) };
+      if (mayChange(list)) watched = { list, watch: new ArgumentWatch(list, args, !args.includes('"$t"'), isStandIn) };
       return this.withWriteBack(`0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`, watched);
     } catch (error) {
       return this.withWriteBack(`1${encodeHostError(error)}`, watched);
