@@ -40,7 +40,7 @@ export class InstancePool {
 
   constructor(
     private readonly packageName: string,
-    private readonly mode: 'shared' | 'per-call' | 'pool',
+    readonly mode: 'shared' | 'per-call' | 'pool',
     private readonly size: number,
     private readonly create: () => Slot,
   ) {}
