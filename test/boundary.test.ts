@@ -46,6 +46,11 @@ const scenarios = {
       m.echo(counter) === counter, m.echo({ nested: [counter] }).nested[0] === counter, m.same(m.echo, m.echo)];
   },
   arity: (m) => [m.add3.length, m.map.length, m.makeAdder(2).length, m.lengthOf((a, b, c) => 0), m.lengthOf(function named(x) { return x; }), lodash.curry(m.add3)(1)(2)(3), m.curryInside((a, b, c) => a * b * c)],
+  errorClasses: (m) => ['probe', 'detailed'].map((kind) => {
+    try { m.failWith(kind); return 'no error'; } catch (e) {
+      return [e instanceof m.ProbeError, e instanceof m.DetailedError, e instanceof Error, e.name, e.message, e.code, e.detail, typeof e.stack, m.classOf(e), ({}) instanceof m.ProbeError];
+    }
+  }),
   writeBackObjects: (m) => {
     const nested = { count: 1, list: ['a'] };
     const options = { keep: 1, removeMe: true, nested };
@@ -170,6 +175,7 @@ describe('the boundary carries real APIs unchanged', () => {
 
   it('keeps identity on a round trip: a host callback passed in twice, a guest function or object passed back, nested in data', same('identity'));
   it('keeps function length and name both ways, so curry helpers work over isolated functions and host callbacks', same('arity'));
+  it("makes an error of the package's own class an instance of that class on the host (and of its base classes and Error), with its name, fields and stack; passed back in, it is the original", same('errorClasses'));
   it('writes back changes a package makes to plain objects passed in: assign, delete, nested, shared references, a new function', same('writeBackObjects'));
   it('writes back changes to arrays passed in (push, sort, length)', same('writeBackArrays'));
   it('writes back cycles a package adds, keeping the identity of nested originals', same('writeBackCycles'));

@@ -11,6 +11,8 @@ import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+const BUILT_IN_ERROR_PROTOTYPES = new Set<unknown>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError].map((c) => c.prototype));
+
 // Host callbacks held before the guest checks which of its stand-ins were collected.
 const SWEEP_MIN = 64;
 
@@ -39,6 +41,12 @@ export class GuestHandles implements Handles {
     if (callbackId !== undefined) return { $t: 'cb', id: callbackId };
     if (typeof value !== 'function' && isDataObject(value)) return undefined;
     if (value instanceof Promise) return this.sendPromise(value);
+    if (typeof value !== 'function') return this.register(value, 'object', '');
+    return { ...this.register(value, isClass(value) ? 'class' : 'function', String((value as AnyFunction).name ?? '')), l: functionLength(value) };
+  }
+
+  /** Gives a value an id (once) and counts one more send of it. */
+  private register(value: object, kind: HandleKind, name: string): { [key: string]: Encoded } {
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.nextId++;
@@ -46,9 +54,13 @@ export class GuestHandles implements Handles {
       this.values.set(id, value);
     }
     this.sent.set(id, (this.sent.get(id) ?? 0) + 1);
-    const kind: HandleKind = typeof value !== 'function' ? 'object' : isClass(value) ? 'class' : 'function';
-    if (typeof value !== 'function') return { $t: 'h', id, k: kind, n: '' };
-    return { $t: 'h', id, k: kind, n: String((value as AnyFunction).name ?? ''), l: functionLength(value) };
+    return { $t: 'h', id, k: kind, n: name };
+  }
+
+  sendError(error: Error): Encoded | undefined {
+    // Errors of the built-in classes are matched by class on the host already; only the package's own go by handle.
+    if (BUILT_IN_ERROR_PROTOTYPES.has(Object.getPrototypeOf(error))) return undefined;
+    return this.register(error, 'object', '');
   }
 
   receive(record: Readonly<Record<string, unknown>>): unknown {

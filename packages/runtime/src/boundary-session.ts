@@ -177,6 +177,19 @@ export class BoundarySession implements Handles {
     return proxy;
   }
 
+  /**
+   * A guest error of the package's own class was rebuilt as a host error: the host error stands for the guest's
+   * original from now on, so `instanceof` (which asks the guest) and passing it back in reach the original.
+   * Its prototype stays the host's built-in error class: nothing the guest sends picks a host prototype.
+   */
+  adoptError(record: Readonly<Record<string, unknown>>, error: Error): void {
+    if (record.$t !== 'h' || typeof record.id !== 'number' || !Number.isInteger(record.id) || record.id < 0) throw new BoundaryDecodeError('bad error handle');
+    const proxyRecord: ProxyRecord = { session: this, id: record.id, received: 1 };
+    proxyRecords.set(error, proxyRecord);
+    this.proxies.set(record.id, new WeakRef(error));
+    this.registry.register(error, proxyRecord);
+  }
+
   private call(op: string, ref: string, args: unknown[]): unknown {
     if (!this.owner) throw new Error('isolate-deps: handle used before its instance was bound');
     return this.owner.callIn(this, op + ref, args);
