@@ -48,7 +48,7 @@ export const CORPUS: CorpusPackage[] = [
       const doc = YAML.parseDocument('a: 1 # one\\nb: [x, y]\\n');
       doc.set('c', true);
       return [YAML.parse('n: 1\\nlist: [a, b]\\nmap: { k: v }\\ndate: 2020-01-01\\n'), YAML.stringify({ a: [1, 'two', { three: null }] }), doc.toString(), doc.toJS(),
-        typeof util.visit, YAML.parse('%YAML 1.2\\n---\\nx: !!str 1\\n'), (() => { try { YAML.parse('a: [oops'); } catch (e) { return [e.name, e.code]; } })()];`,
+        typeof util.visit, YAML.parse('%YAML 1.2\\n---\\nx: !!str 1\\n'), (() => { try { YAML.parse('a: [oops'); } catch (e) { return [e.name, e.code, e instanceof YAML.YAMLParseError, e instanceof YAML.YAMLError, e instanceof Error]; } })()];`,
   },
   {
     name: 'js-yaml',
@@ -101,7 +101,7 @@ export const CORPUS: CorpusPackage[] = [
       const User = z.object({ name: z.string().min(2), age: z.number().int().nonnegative(), tags: z.array(z.string()).default([]) });
       const ok = User.safeParse({ name: 'Ann', age: 3 });
       const bad = User.safeParse({ name: 'A', age: -1 });
-      return [ok.success, ok.data, bad.success, bad.error.issues.map((i) => [i.path, i.code]), z.enum(['a', 'b']).parse('a'), (() => { try { z.string().parse(1); } catch (e) { return e.name; } })()];`,
+      return [ok.success, ok.data, bad.success, bad.error.issues.map((i) => [i.path, i.code]), z.enum(['a', 'b']).parse('a'), (() => { try { z.string().parse(1); } catch (e) { return [e.name, e instanceof z.ZodError, e instanceof Error, e.issues.length]; } })()];`,
   },
   {
     name: 'uuid',
@@ -247,8 +247,8 @@ export const CORPUS: CorpusPackage[] = [
     specifiers: ['jsonwebtoken'],
     scenario: `const jwt = m('jsonwebtoken');
       const token = jwt.sign({ sub: 'u1', iat: 1700000000, scope: ['a', 'b'] }, 'shared-secret', { algorithm: 'HS256', expiresIn: 60 });
-      const wrong = (() => { try { jwt.verify(token, 'other-secret', { clockTimestamp: 1700000001 }); } catch (e) { return [e.name, e.message]; } })();
-      const expired = (() => { try { jwt.verify(token, 'shared-secret', { clockTimestamp: 1800000000 }); } catch (e) { return [e.name, e.message]; } })();
+      const wrong = (() => { try { jwt.verify(token, 'other-secret', { clockTimestamp: 1700000001 }); } catch (e) { return [e.name, e.message, e instanceof jwt.JsonWebTokenError, e instanceof jwt.TokenExpiredError]; } })();
+      const expired = (() => { try { jwt.verify(token, 'shared-secret', { clockTimestamp: 1800000000 }); } catch (e) { return [e.name, e.message, e instanceof jwt.TokenExpiredError, e instanceof jwt.JsonWebTokenError, e instanceof Error]; } })();
       return [token, jwt.verify(token, 'shared-secret', { clockTimestamp: 1700000001 }), jwt.decode(token, { complete: true }), wrong, expired];`,
   },
   {
