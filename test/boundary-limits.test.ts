@@ -230,5 +230,5 @@ describe('write-backs the host applies', () => {
     expect(result.huge).toEqual({ name: 'BoundaryLimitError', code: 'ERR_ISOLATE_REPLY_TOO_LARGE' });
     expect(result.hugeTarget).toEqual(['forge']);
     expect(result.next).toBe(1);
-  });
+  }, 400_000);
 });
