@@ -175,3 +175,60 @@ describe('host errors sent into the guest', () => {
     expect((run.result as { own: [string, string][] }).own.map(([key]) => key)).not.toContain('where');
   });
 });
+
+// A guest that rewrites its JSON.stringify forges the write-back of a call's arguments (the host object it was
+// passed comes back with what the guest chose): whatever it sends, the host object changes only by the
+// write-back rules, or not at all when the write-back is refused.
+const FORGED_WRITE_BACK = `
+  import misbehaving from 'misbehaving';
+  class Secret { constructor() { this.level = 1; } }
+  const out = {};
+  const forged = {
+    accepted: '[{"forge":1,"keep":"changed","secret":{}},"x"]',
+    proto: '[{"forge":1,"keep":"me","secret":{},"__proto__":{"polluted":"yes"}},"x"]',
+    escapedProto: '[{"$t":"o","v":{"forge":1,"keep":"me","secret":{},"__proto__":{"polluted":"yes"}}},"x"]',
+    unknownTag: '[{"forge":2,"keep":{"$t":"zz"}},"x"]',
+    badReference: '[{"forge":2,"keep":{"$t":"r","i":99}},"x"]',
+    notAList: '{"forge":2}',
+    garbage: '[{"forge":2',
+    intoInstance: '[{"forge":1,"keep":"me","secret":{"level":99,"constructor":{"prototype":{"polluted":"yes"}}}},"x"]',
+  };
+  for (const [name, text] of Object.entries(forged)) {
+    const secret = new Secret();
+    const target = { forge: 1, keep: 'me', secret };
+    let outcome;
+    try { outcome = misbehaving.forgeWriteBack(target, text); } catch (e) { outcome = { name: e.name, code: e.code }; }
+    out[name] = {
+      outcome,
+      target: JSON.stringify(target),
+      prototypeKept: Object.getPrototypeOf(target) === Object.prototype && Object.getPrototypeOf(secret) === Secret.prototype,
+      secretKept: target.secret === secret && secret.level === 1,
+      polluted: ({}).polluted ?? null,
+    };
+  }
+  const target = { forge: 1 };
+  try { out.huge = misbehaving.growArgument(target, 80 * 2 ** 20); } catch (e) { out.huge = { name: e.name, code: e.code }; }
+  out.hugeTarget = Object.keys(target);
+  out.next = misbehaving.counter();
+  console.log(JSON.stringify(out));
+`;
+
+describe('write-backs the host applies', () => {
+  it('a forged write-back never sets a prototype, never enters a host class instance, and a malformed or oversized one changes nothing', async () => {
+    const app = await buildApp('boundary-limits-write-back', { policy: { packages: { misbehaving: { isolate: true } } }, source: FORGED_WRITE_BACK });
+    const run = await runLong(app, []);
+    expect(run.status, run.stderr.slice(0, 2000)).toBe(0);
+    const result = run.result as Record<string, { outcome: unknown; target: string; prototypeKept: boolean; secretKept: boolean; polluted: unknown }> & { huge: unknown; hugeTarget: string[]; next: number };
+    const untouched = { target: '{"forge":1,"keep":"me","secret":{"level":1}}', prototypeKept: true, secretKept: true, polluted: null };
+    const refused = { name: 'BoundaryDecodeError', code: 'ERR_ISOLATE_BAD_ENCODING' };
+    // The forgery reaches the host: a well-formed one is applied by the rules (the class instance stays as it is).
+    expect(result.accepted).toEqual({ outcome: 'sent', ...untouched, target: '{"forge":1,"keep":"changed","secret":{"level":1}}' });
+    expect(result.proto).toEqual({ outcome: 'sent', ...untouched });
+    expect(result.escapedProto).toEqual({ outcome: 'sent', ...untouched });
+    expect(result.intoInstance).toEqual({ outcome: 'sent', ...untouched });
+    for (const name of ['unknownTag', 'badReference', 'notAList', 'garbage']) expect(result[name], name).toEqual({ outcome: refused, ...untouched });
+    expect(result.huge).toEqual({ name: 'BoundaryLimitError', code: 'ERR_ISOLATE_REPLY_TOO_LARGE' });
+    expect(result.hugeTarget).toEqual(['forge']);
+    expect(result.next).toBe(1);
+  }, 400_000);
+});

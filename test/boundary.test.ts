@@ -38,6 +38,41 @@ const scenarios = {
     return [m.map([1, 2, 3], (x, i) => x * 10 + i), m.sortWith([3, 1, 2], (a, b) => b - a), m.callTwice((n) => ({ n })), add(1), add(2), m.callKept(7), typeof add];
   },
   callbackErrors: (m) => m.tryCall(() => { throw Object.assign(new TypeError('from the host'), { code: 'E_HOST' }); }),
+  identity: (m) => {
+    const hostFn = (a, b) => a + b;
+    const add = m.makeAdder(1);
+    const counter = new m.Counter(1);
+    return [m.same(hostFn, hostFn), m.echo(hostFn) === hostFn, m.echo({ f: hostFn }).f === hostFn, m.echo([add])[0] === add, m.echo(add) === add, m.same(add, add),
+      m.echo(counter) === counter, m.echo({ nested: [counter] }).nested[0] === counter, m.same(m.echo, m.echo)];
+  },
+  arity: (m) => [m.add3.length, m.map.length, m.makeAdder(2).length, m.lengthOf((a, b, c) => 0), m.lengthOf(function named(x) { return x; }), lodash.curry(m.add3)(1)(2)(3), m.curryInside((a, b, c) => a * b * c)],
+  errorClasses: (m) => ['probe', 'detailed'].map((kind) => {
+    try { m.failWith(kind); return 'no error'; } catch (e) {
+      return [e instanceof m.ProbeError, e instanceof m.DetailedError, e instanceof Error, e.name, e.message, e.code, e.detail, typeof e.stack, m.classOf(e), ({}) instanceof m.ProbeError];
+    }
+  }),
+  writeBackObjects: (m) => {
+    const nested = { count: 1, list: ['a'] };
+    const options = { keep: 1, removeMe: true, nested };
+    m.applyDefaults(options, { extra: 'x', keep: 2, when: new Date(7) });
+    return [fingerprint(options), options.nested === nested, options.alias === nested, options.wrapped.inner === nested.list, options.hook()];
+  },
+  writeBackArrays: (m) => {
+    const list = ['c'];
+    const short = [1, 2, 3];
+    return [m.pushInto(list, 'b', 'a'), list, m.truncate(short).length, short, m.readOnly({ a: 1 })];
+  },
+  writeBackCycles: (m) => {
+    const node = { next: { value: 'v' } };
+    const next = node.next;
+    m.cycle(node);
+    return [node.self === node, node.next === next, next.value];
+  },
+  writeBackBeforeThrow: (m) => {
+    const options = {};
+    try { m.mutateThenThrow(options); } catch (e) { return [options, e.name]; }
+  },
+  callbackWritesBack: (m) => m.callbackChanges((token) => { token.type = 'strong'; token.text = token.text.toUpperCase(); token.children[0].type = 'changed'; token.children.push({ type: 'added' }); }),
 };
 
 const asyncScenarios = {
@@ -71,6 +106,22 @@ out.pollution = {
   prototypes: [assigned, spread, merged, hostile, hostile.nested].map((o) => Object.getPrototypeOf(o) === Object.prototype),
   objectPrototypeKeys: Object.getOwnPropertyNames(Object.prototype).length,
   constructorIsData: typeof hostile.constructor === 'object' && hostile.constructor.prototype.polluted,
+};
+
+// Write-back leaves alone what Node's package could not have changed either, or what a copy cannot say.
+class Settings { constructor() { this.level = 1; } }
+const frozen = Object.freeze({ nested: { count: 1, list: [] }, keep: 1 });
+const instance = new Settings();
+const withInstance = { nested: { count: 1, list: [] }, instance, get computed() { return 'getter'; } };
+isolated.applyDefaults(frozen, { extra: 1 });
+isolated.applyDefaults(withInstance, { computed: 'overwritten' });
+isolated.setDeep(withInstance, ['instance', 'level'], 99);
+isolated.setDeep(withInstance, ['instance'], { level: 98 });
+out.writeBackBounds = {
+  frozen: [Object.keys(frozen), frozen.nested.count, frozen.nested.list.length],
+  instanceKept: withInstance.instance === instance && instance.level === 1 && Object.getPrototypeOf(instance) === Settings.prototype,
+  getterKept: typeof Object.getOwnPropertyDescriptor(withInstance, 'computed').get === 'function',
+  changed: withInstance.nested.count,
 };
 
 out.malformed = {};
@@ -121,6 +172,19 @@ describe('the boundary carries real APIs unchanged', () => {
   it('passes host callbacks in (iteratees, comparators, stored callbacks) and guest functions out', same('callbacks'));
   it('carries an error thrown by a host callback into the guest with its class and code', same('callbackErrors'));
   it('turns an async guest function into a host Promise that resolves and rejects like the original', same('promises'));
+
+  it('keeps identity on a round trip: a host callback passed in twice, a guest function or object passed back, nested in data', same('identity'));
+  it('keeps function length and name both ways, so curry helpers work over isolated functions and host callbacks', same('arity'));
+  it("makes an error of the package's own class an instance of that class on the host (and of its base classes and Error), with its name, fields and stack; passed back in, it is the original", same('errorClasses'));
+  it('writes back changes a package makes to plain objects passed in: assign, delete, nested, shared references, a new function', same('writeBackObjects'));
+  it('writes back changes to arrays passed in (push, sort, length)', same('writeBackArrays'));
+  it('writes back cycles a package adds, keeping the identity of nested originals', same('writeBackCycles'));
+  it('writes back changes made before the package threw', same('writeBackBeforeThrow'));
+  it('writes back changes a host callback makes to the guest objects it was passed', same('callbackWritesBack'));
+
+  it('leaves frozen host objects, class instances and accessors alone when writing back', () => {
+    expect(run.result.writeBackBounds).toEqual({ frozen: [['nested', 'keep'], 1, 0], instanceKept: true, getterKept: true, changed: 2 });
+  });
 
   it('refuses a callback that re-enters the same package with a typed error, and the instance keeps working', () => {
     expect(run.result.reentry).toMatchObject({ name: 'IsolateReentrancyError', code: 'ERR_ISOLATE_REENTRANT', afterwards: 'FINE' });

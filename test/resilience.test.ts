@@ -120,6 +120,34 @@ describe('limits and the airlock', () => {
   });
 });
 
+// Under "per-call" an instance that returned a promise lives until the promise settles, then goes; promises
+// nothing settles hold at most MAX_WAITING_PER_CALL (16) instances: the oldest is then disposed, rejecting its promise.
+const ASYNC_PER_CALL = `
+  import misbehaving from 'misbehaving';
+  const settled = await Promise.all([misbehaving.after(30, 'late'), misbehaving.after(5, 'soon')]);
+  const counters = [misbehaving.counter(), misbehaving.counter()];
+  const nevers = Array.from({ length: 20 }, () => misbehaving.never().then(() => 'settled', (e) => e.code));
+  const evicted = await Promise.all(nevers.slice(0, 4));
+  console.log(JSON.stringify({ settled, counters, evicted }));
+`;
+
+describe('async results in "per-call" mode', () => {
+  it('an instance lives until the promise it returned settles, then is disposed; waiting instances are bounded, and the process exits', async () => {
+    const app = await buildApp('resilience-per-call-async', { policy: { packages: { misbehaving: { isolate: true, instance: 'per-call' } } }, source: ASYNC_PER_CALL });
+    const trace = path.join(app.dir, 'trace.jsonl');
+    rmSync(trace, { force: true });
+    const { result, status, stderr } = await runAppAsync(app, { ISOLATE_DEPS_TRACE: trace });
+    expect(status, stderr).toBe(0);
+    expect(result).toEqual({ settled: ['late', 'soon'], counters: [1, 1], evicted: Array(4).fill('ERR_ISOLATE_HANDLE_EXPIRED') });
+    const instances = readTrace(trace).filter((e) => e.type === 'instance');
+    const disposed = instances.filter((e) => e.action === 'dispose');
+    // 2 settled + 2 counters + 4 evicted; the 16 never-settled ones are still waiting when the process exits.
+    expect(instances.filter((e) => e.action === 'create').length).toBe(24);
+    expect(disposed.length).toBe(8);
+    expect(disposed.filter((e) => e.reason === 'too many per-call instances waiting on promises').length).toBe(4);
+  });
+});
+
 describe('observability', () => {
   it('writes every crossing, instance and denial to ISOLATE_DEPS_TRACE, and the summary adds up', async () => {
     const app = await appWith('trace', { instance: 'per-call' });

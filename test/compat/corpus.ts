@@ -21,7 +21,12 @@ export const CORPUS: CorpusPackage[] = [
       const users = [{ name: 'b', age: 3 }, { name: 'a', age: 1 }, { name: 'c', age: 3 }];
       // Each call's result is copied on its own, so objects shared between two results are compared by value.
       const own = (value) => JSON.parse(JSON.stringify(value));
-      return [_.chunk([1, 2, 3, 4, 5, 6, 7], 3), own(_.groupBy(users, 'age')), own(_.sortBy(users, ['age', 'name'])), _.map([1, 2, 3], (x) => x * 2),
+      // Functions that change their arguments (write-back): the caller's objects change, nested identities kept.
+      const target = { a: { b: 1 } }; const inner = target.a; _.merge(target, { a: { c: 2 } });
+      const pulled = [1, 2, 3, 2]; _.pull(pulled, 2);
+      const options = { x: 1 }; _.defaults(options, { x: 2, y: 3 });
+      const mutated = [target, target.a === inner, pulled, options, _.curry(_.add)(1)(2), _.add.length];
+      return [mutated, _.chunk([1, 2, 3, 4, 5, 6, 7], 3), own(_.groupBy(users, 'age')), own(_.sortBy(users, ['age', 'name'])), _.map([1, 2, 3], (x) => x * 2),
         _.kebabCase('Foo Bar_baz'), _.uniq([1, 1, 2, 3, 3]), _.merge({ a: { b: 1 } }, { a: { c: 2 } }), _.cloneDeep({ d: new Date(0), s: new Set([1]) }),
         _.template('hello <%= name %>!')({ name: 'isolate' }), _.debounce(() => 1, 10).cancel === undefined, fp.map((x) => x + 1)([1, 2]), fp.flow(fp.filter((x) => x > 1), fp.sum)([1, 2, 3]),
         _.range(0, 20, 5), _.partition([1, 2, 3, 4], (n) => n % 2), _.get({ a: [{ b: 'deep' }] }, 'a[0].b'), _.isEqual({ a: [1] }, { a: [1] })];`,
@@ -43,7 +48,7 @@ export const CORPUS: CorpusPackage[] = [
       const doc = YAML.parseDocument('a: 1 # one\\nb: [x, y]\\n');
       doc.set('c', true);
       return [YAML.parse('n: 1\\nlist: [a, b]\\nmap: { k: v }\\ndate: 2020-01-01\\n'), YAML.stringify({ a: [1, 'two', { three: null }] }), doc.toString(), doc.toJS(),
-        typeof util.visit, YAML.parse('%YAML 1.2\\n---\\nx: !!str 1\\n'), (() => { try { YAML.parse('a: [oops'); } catch (e) { return [e.name, e.code]; } })()];`,
+        typeof util.visit, YAML.parse('%YAML 1.2\\n---\\nx: !!str 1\\n'), (() => { try { YAML.parse('a: [oops'); } catch (e) { return [e.name, e.code, e instanceof YAML.YAMLParseError, e instanceof YAML.YAMLError, e instanceof Error]; } })()];`,
   },
   {
     name: 'js-yaml',
@@ -57,8 +62,9 @@ export const CORPUS: CorpusPackage[] = [
     scenario: `const { marked, Marked, lexer } = m('marked');
       const src = '# Title\\n\\n* one\\n* **two**\\n\\n\\\`\\\`\\\`js\\ncode()\\n\\\`\\\`\\\`\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n';
       const seen = [];
-      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
-      return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny'), seen, marked.parseInline('**b** _i_')];`,
+      // The hook changes tokens (write-back): the page renders the change, as natively.
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); if (token.type === 'em') token.type = 'strong'; if (token.type === 'heading') token.depth = 2; } });
+      return [marked.parse(src), lexer('hi *there*').map((t) => t.type), custom.parse('# x\\n\\ny *em*'), seen, marked.parseInline('**b** _i_')];`,
   },
   {
     // marked@18 is ESM-only, and its emphasis rules use Unicode property escapes (\p{P}, \p{S}) that the
@@ -68,7 +74,7 @@ export const CORPUS: CorpusPackage[] = [
     scenario: `const { marked, Marked, lexer } = m('marked-18');
       const src = '# Title\\n\\n* one\\n* **two**\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n\\n«*quoted*» and ¡**bold**! x_y_z *€*\\n';
       const seen = [];
-      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); } });
+      const custom = new Marked({ walkTokens: (token) => { seen.push(token.type); if (token.type === 'em') token.type = 'strong'; } });
       return [marked.parse(src), lexer('hi *there*, «_you_»').map((t) => t.type), custom.parse('# x\\n\\n*¿y?*'), seen, marked.parseInline('**b** _i_ ~~s~~')];`,
   },
   {
@@ -95,7 +101,7 @@ export const CORPUS: CorpusPackage[] = [
       const User = z.object({ name: z.string().min(2), age: z.number().int().nonnegative(), tags: z.array(z.string()).default([]) });
       const ok = User.safeParse({ name: 'Ann', age: 3 });
       const bad = User.safeParse({ name: 'A', age: -1 });
-      return [ok.success, ok.data, bad.success, bad.error.issues.map((i) => [i.path, i.code]), z.enum(['a', 'b']).parse('a'), (() => { try { z.string().parse(1); } catch (e) { return e.name; } })()];`,
+      return [ok.success, ok.data, bad.success, bad.error.issues.map((i) => [i.path, i.code]), z.enum(['a', 'b']).parse('a'), (() => { try { z.string().parse(1); } catch (e) { return [e.name, e instanceof z.ZodError, e instanceof Error, e.issues.length]; } })()];`,
   },
   {
     name: 'uuid',
@@ -241,8 +247,8 @@ export const CORPUS: CorpusPackage[] = [
     specifiers: ['jsonwebtoken'],
     scenario: `const jwt = m('jsonwebtoken');
       const token = jwt.sign({ sub: 'u1', iat: 1700000000, scope: ['a', 'b'] }, 'shared-secret', { algorithm: 'HS256', expiresIn: 60 });
-      const wrong = (() => { try { jwt.verify(token, 'other-secret', { clockTimestamp: 1700000001 }); } catch (e) { return [e.name, e.message]; } })();
-      const expired = (() => { try { jwt.verify(token, 'shared-secret', { clockTimestamp: 1800000000 }); } catch (e) { return [e.name, e.message]; } })();
+      const wrong = (() => { try { jwt.verify(token, 'other-secret', { clockTimestamp: 1700000001 }); } catch (e) { return [e.name, e.message, e instanceof jwt.JsonWebTokenError, e instanceof jwt.TokenExpiredError]; } })();
+      const expired = (() => { try { jwt.verify(token, 'shared-secret', { clockTimestamp: 1800000000 }); } catch (e) { return [e.name, e.message, e instanceof jwt.TokenExpiredError, e instanceof jwt.JsonWebTokenError, e instanceof Error]; } })();
       return [token, jwt.verify(token, 'shared-secret', { clockTimestamp: 1700000001 }), jwt.decode(token, { complete: true }), wrong, expired];`,
   },
   {

@@ -37,6 +37,10 @@ export class BoundaryDecodeError extends Error {
 export interface Handles {
   send(value: object): Encoded | undefined;
   receive(record: Readonly<Record<string, unknown>>): unknown;
+  /** An error of a package's own class also goes as a handle to itself, so `instanceof` can ask its own side. */
+  sendError?(error: Error): Encoded | undefined;
+  /** Makes a rebuilt error stand for the handle `record` (see sendError). */
+  adoptError?(record: Readonly<Record<string, unknown>>, error: Error): void;
 }
 
 /** Raised on the host when the guest sends more than the host accepts in one piece. */
@@ -239,6 +243,8 @@ class Encoder {
     if (hidden.length > 0) record.hidden = hidden;
     if (Object.hasOwn(error, 'cause')) record.cause = this.value(error.cause);
     if (error instanceof AggregateError) record.errors = this.value(error.errors);
+    const self = this.handles?.sendError?.(error);
+    if (self !== undefined) record.self = self;
     return record;
   }
 }
@@ -438,6 +444,7 @@ class Decoder {
       const errors = this.value(record.errors, depth + 1);
       Object.defineProperty(error, 'errors', { value: Array.isArray(errors) ? errors : [], configurable: true, writable: true, enumerable: false });
     }
+    if (isRecord(record.self) && this.handles?.adoptError) this.handles.adoptError(record.self, error);
     return error;
   }
 }

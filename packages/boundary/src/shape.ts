@@ -3,7 +3,8 @@
  * so the app sees the same names, the same function/object structure and the same constants.
  */
 export type ExportShape =
-  | { kind: 'function'; props: Record<string, ExportShape> }
+  /** `length`: declared parameters, which curry and compose helpers read. */
+  | { kind: 'function'; props: Record<string, ExportShape>; length?: number }
   | { kind: 'object'; props: Record<string, ExportShape> }
   | { kind: 'value'; value: string /* encoded */ }
   /** A class instance or another object with behaviour: the host reaches it by path, through a proxy. */

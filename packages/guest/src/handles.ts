@@ -6,10 +6,12 @@
  * - Host callbacks arrive as {"$t":"cb"} and become guest functions that call the host through
  *   `invoke-callback`; when such a function is garbage collected the host is told to drop its entry.
  */
-import { decodeMarked, encode, isDataObject, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { applyWriteBack, decodeMarked, encode, isDataObject, splitWriteBack, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary';
 
 type AnyFunction = (...args: unknown[]) => unknown;
+
+const BUILT_IN_ERROR_PROTOTYPES = new Set<unknown>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError].map((c) => c.prototype));
 
 // Host callbacks held before the guest checks which of its stand-ins were collected.
 const SWEEP_MIN = 64;
@@ -39,6 +41,12 @@ export class GuestHandles implements Handles {
     if (callbackId !== undefined) return { $t: 'cb', id: callbackId };
     if (typeof value !== 'function' && isDataObject(value)) return undefined;
     if (value instanceof Promise) return this.sendPromise(value);
+    if (typeof value !== 'function') return this.register(value, 'object', '');
+    return { ...this.register(value, isClass(value) ? 'class' : 'function', String((value as AnyFunction).name ?? '')), l: functionLength(value) };
+  }
+
+  /** Gives a value an id (once) and counts one more send of it. */
+  private register(value: object, kind: HandleKind, name: string): { [key: string]: Encoded } {
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.nextId++;
@@ -46,8 +54,13 @@ export class GuestHandles implements Handles {
       this.values.set(id, value);
     }
     this.sent.set(id, (this.sent.get(id) ?? 0) + 1);
-    const kind: HandleKind = typeof value !== 'function' ? 'object' : isClass(value) ? 'class' : 'function';
-    return { $t: 'h', id, k: kind, n: typeof value === 'function' ? String((value as AnyFunction).name ?? '') : '' };
+    return { $t: 'h', id, k: kind, n: name };
+  }
+
+  sendError(error: Error): Encoded | undefined {
+    // Errors of the built-in classes are matched by class on the host already; only the package's own go by handle.
+    if (BUILT_IN_ERROR_PROTOTYPES.has(Object.getPrototypeOf(error))) return undefined;
+    return this.register(error, 'object', '');
   }
 
   receive(record: Readonly<Record<string, unknown>>): unknown {
@@ -58,7 +71,7 @@ export class GuestHandles implements Handles {
       return value;
     }
     if (typeof record.id !== 'number') throw new TypeError('isolate-deps: bad callback reference');
-    return this.callback(record.id, typeof record.n === 'string' ? record.n : '');
+    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.l === 'number' ? record.l : 0);
   }
 
   /** The guest value a handle id stands for. */
@@ -108,7 +121,7 @@ export class GuestHandles implements Handles {
     this.droppedCallbacks.push(id, entry.received);
   }
 
-  private callback(id: number, name: string): AnyFunction {
+  private callback(id: number, name: string, length: number): AnyFunction {
     const entry = this.callbacks.get(id);
     const existing = entry?.fn.deref();
     if (entry && existing) {
@@ -118,16 +131,22 @@ export class GuestHandles implements Handles {
     const handles = this;
     const fn = {
       [name](this: unknown, ...args: unknown[]): unknown {
-        return handles.settleReply(invokeCallback(id, encode([this, ...args], handles)));
+        const list = [this, ...args];
+        return handles.settleReply(invokeCallback(id, encode(list, handles)), list);
       },
     }[name]!;
+    // Curry and compose helpers read `length`: the stand-in declares as many parameters as the host function.
+    Object.defineProperty(fn, 'length', { value: length });
     this.callbacks.set(id, { fn: new WeakRef(fn), received: (entry?.received ?? 0) + 1 });
     this.callbackIds.set(fn, id);
     this.callbackRegistry?.register(fn, id);
     return fn;
   }
 
-  private settleReply(reply: string): unknown {
+  private settleReply(framed: string, list: unknown[]): unknown {
+    // The host callback changed the guest objects it was passed: apply that first, as if it had run here.
+    const { reply, writeBack } = splitWriteBack(framed);
+    if (writeBack !== undefined) applyWriteBack(list, decodeMarked(writeBack, this));
     const value = reply.length > 1 ? decodeMarked(reply.slice(1), this) : undefined;
     if (reply[0] === '0') return value;
     throw value;
@@ -167,6 +186,12 @@ function describeThrown(value: unknown): string {
   } catch {
     return typeof value;
   }
+}
+
+/** A function's declared parameter count, read without trusting a getter. */
+export function functionLength(fn: object): number {
+  const descriptor = Object.getOwnPropertyDescriptor(fn, 'length');
+  return descriptor && typeof descriptor.value === 'number' ? descriptor.value : 0;
 }
 
 function isClass(fn: object): boolean {

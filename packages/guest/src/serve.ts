@@ -10,7 +10,8 @@ import './environment.ts';
 import { nextTimerDelay, runDueTimers } from './scheduler.ts';
 import './v8-stack-trace.ts';
 import './intl-segmenter.ts';
-import { encodeThrown, GuestHandles } from './handles.ts';
+import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
+import { watchArguments, withWriteBack, type WatchedArguments } from './write-back.ts';
 
 export interface Root {
   specifier: string;
@@ -66,6 +67,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
   // Guest JavaScript is interpreted: the common call (a module function, plain JSON arguments) runs as little as possible.
   function call(target: string, args: string): string {
     if (target === Op.ping) return '0';
+    let watched: WatchedArguments | undefined;
     try {
       runDueTimers(); // timers that fell due since the last call (there is no event loop in between)
       handles.flushDroppedCallbacks();
@@ -73,13 +75,16 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
         const slot = memberSlot(target.slice(1));
         const fn = slot.key === undefined ? memberAt(target.slice(1)).value : (slot.parent as Record<string, unknown>)[slot.key];
         if (typeof fn !== 'function') throw new TypeError(`${target.slice(1)} is not a function`);
-        return `0${encode(Reflect.apply(fn, slot.parent, JSON.parse(args) as unknown[]), handles)}`;
+        const list = JSON.parse(args) as unknown[];
+        watched = watchArguments(list, args, true);
+        return withWriteBack(`0${encode(Reflect.apply(fn, slot.parent, list), handles)}`, watched, handles);
       }
       const list = decodeMarked(args, handles);
       if (!Array.isArray(list)) throw new TypeError('isolate-deps: arguments must be a list');
-      return `0${encode(perform(target[0], target.slice(1), list), handles)}`;
+      watched = watchArguments(list, args, args.charCodeAt(0) !== 126 /* TAGGED_MARK */);
+      return withWriteBack(`0${encode(perform(target[0], target.slice(1), list), handles)}`, watched, handles);
     } catch (error) {
-      return `1${encodeThrown(error, handles)}`;
+      return withWriteBack(`1${encodeThrown(error, handles)}`, watched, handles);
     }
   }
 
@@ -167,7 +172,7 @@ function shapeOf(value: unknown, depth: number, seen: Set<unknown>): ExportShape
         props[key] = shapeOf(prop, depth + 1, seen);
       }
     }
-    return { kind: typeof value === 'function' ? 'function' : 'object', props };
+    return typeof value === 'function' ? { kind: 'function', props, length: functionLength(value) } : { kind: 'object', props };
   }
   // A class instance or another live object: the host reaches it by path, so its methods keep working.
   if (typeof value === 'object' && value !== null && !isDataObject(value)) return { kind: 'live' };

@@ -1,4 +1,4 @@
-import { decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, type Handles } from '@isolate-deps/boundary';
+import { applyWriteBack, BoundaryLimitError, decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, splitWriteBack, type Handles } from '@isolate-deps/boundary';
 import { DetachedHandles, IsolateHandleExpiredError, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
 
 /**
@@ -21,6 +21,21 @@ export class BoundaryExchange {
 
   /** Size of the encoded arguments of the last run, for the call event. */
   bytesIn = 0;
+  private args: unknown[] = [];
+  private writeBack: string | undefined;
+
+  /** Keeps a write-back aside (see @isolate-deps/boundary write-back.ts); a bad frame fails the call, not the instance. */
+  private takeWriteBack(framed: string): string {
+    try {
+      const { reply, writeBack } = splitWriteBack(framed);
+      if (writeBack !== undefined && writeBack.length > this.maxReply) throw new BoundaryLimitError(writeBack.length, this.maxReply, `"${this.owner.packageName}"`);
+      this.writeBack = writeBack;
+      return reply;
+    } catch (error) {
+      this.hostFailure = { error };
+      return '1';
+    }
+  }
 
   run(guest: { call(target: string, args: string): string }, target: string, args: unknown[]): string {
     const session = sessionOf(guest);
@@ -36,15 +51,19 @@ export class BoundaryExchange {
       return '1';
     }
     this.bytesIn = encoded.length;
+    this.args = args;
     // Anything thrown from here on is the instance failing (a trap): the caller discards it.
-    return guest.call(target, encoded);
+    return this.takeWriteBack(guest.call(target, encoded));
   }
 
   settle(reply: string): unknown {
     if (this.hostFailure) throw this.hostFailure.error;
     let value: unknown;
     try {
-      value = reply.length > 1 ? decode(reply.slice(1), this.handles, { maxLength: this.maxReply, from: `"${this.owner.packageName}"` }) : undefined;
+      const decodeOptions = { maxLength: this.maxReply, from: `"${this.owner.packageName}"` };
+      // The package changed the plain arguments it was passed: the caller's objects change too, as in Node.
+      if (this.writeBack !== undefined) applyWriteBack(this.args, decode(this.writeBack, this.handles, decodeOptions));
+      value = reply.length > 1 ? decode(reply.slice(1), this.handles, decodeOptions) : undefined;
     } finally {
       this.session?.callEnded();
     }

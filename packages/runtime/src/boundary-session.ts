@@ -6,7 +6,7 @@
  * - Host functions passed in become callbacks ({"$t":"cb"}) that the guest calls through `invoke-callback`.
  * - A guest promise becomes a host Promise, settled when the guest calls `settle`.
  */
-import { BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, handleRef, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
+import { ArgumentWatch, BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, frameWriteBack, handleRef, mayChange, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { guestProxy } from './guest-proxy.ts';
 
 /** What a session needs from its package: a call into this very instance. */
@@ -39,6 +39,9 @@ const proxyRecords = new WeakMap<object, ProxyRecord>();
  */
 const FACADES = Symbol.for('isolate-deps.facade-members');
 const facadeRecords: WeakMap<object, { owner: SessionOwner; path: string }> = ((globalThis as Record<symbol, unknown>)[FACADES] ??= new WeakMap()) as WeakMap<object, { owner: SessionOwner; path: string }>;
+
+/** A host proxy of a guest value or a facade member: reading one would call into the guest. */
+const isStandIn = (value: object): boolean => proxyRecords.has(value) || facadeRecords.has(value);
 
 /** Marks a facade member so that passing it back into its own package hands over the original. */
 export function registerFacadeMember(value: object, owner: SessionOwner, path: string): void {
@@ -77,6 +80,7 @@ export class BoundarySession implements Handles {
   private pumpTimer: NodeJS.Timeout | undefined;
   private pumping = false;
   private pumpedMs = 0;
+  private onSettled: (() => void) | undefined;
 
   /** Binds the session to the package that runs its instance (done on the first call). */
   bind(owner: SessionOwner): void {
@@ -92,8 +96,20 @@ export class BoundarySession implements Handles {
     };
   }
 
+  /** Runs `callback` once no promise of this instance is pending any more (settled, or rejected by dispose). */
+  whenSettled(callback: () => void): void {
+    this.onSettled = callback;
+  }
+
+  private settledAll(): void {
+    const callback = this.onSettled;
+    this.onSettled = undefined;
+    callback?.();
+  }
+
   /** The instance is gone: its handles can no longer be used, pending promises fail. */
   dispose(reason: string): void {
+    if (this.disposed) return;
     this.disposed = true;
     // Only built when a promise needs it: a per-call instance is disposed after every call.
     if (this.promises.size > 0) {
@@ -105,6 +121,7 @@ export class BoundarySession implements Handles {
     this.callEnded();
     clearTimeout(this.pumpTimer);
     this.pumpTimer = undefined;
+    this.settledAll();
   }
 
   /**
@@ -152,7 +169,7 @@ export class BoundarySession implements Handles {
       proxyRecords.get(alive)!.received += 1;
       return alive;
     }
-    const proxy = this.createProxy(id, kind, typeof record.n === 'string' ? record.n : '');
+    const proxy = this.createProxy(id, kind, typeof record.n === 'string' ? record.n : '', parameterCount(record.l));
     const proxyRecord: ProxyRecord = { session: this, id, received: 1 };
     proxyRecords.set(proxy, proxyRecord);
     this.proxies.set(id, new WeakRef(proxy));
@@ -160,14 +177,27 @@ export class BoundarySession implements Handles {
     return proxy;
   }
 
+  /**
+   * A guest error of the package's own class was rebuilt as a host error: the host error stands for the guest's
+   * original from now on, so `instanceof` (which asks the guest) and passing it back in reach the original.
+   * Its prototype stays the host's built-in error class: nothing the guest sends picks a host prototype.
+   */
+  adoptError(record: Readonly<Record<string, unknown>>, error: Error): void {
+    if (record.$t !== 'h' || typeof record.id !== 'number' || !Number.isInteger(record.id) || record.id < 0) throw new BoundaryDecodeError('bad error handle');
+    const proxyRecord: ProxyRecord = { session: this, id: record.id, received: 1 };
+    proxyRecords.set(error, proxyRecord);
+    this.proxies.set(record.id, new WeakRef(error));
+    this.registry.register(error, proxyRecord);
+  }
+
   private call(op: string, ref: string, args: unknown[]): unknown {
     if (!this.owner) throw new Error('isolate-deps: handle used before its instance was bound');
     return this.owner.callIn(this, op + ref, args);
   }
 
-  private createProxy(id: number, kind: HandleKind, name: string): object {
+  private createProxy(id: number, kind: HandleKind, name: string, length: number): object {
     const ref = handleRef(id);
-    return guestProxy(kind, name, (op, args) => this.call(op, ref, args));
+    return guestProxy(kind, name, (op, args) => this.call(op, ref, args), length);
   }
 
   private proxyCollected(record: ProxyRecord): void {
@@ -211,11 +241,12 @@ export class BoundarySession implements Handles {
       }
     }
     entry.sent += 1;
-    return { $t: 'cb', id, n: typeof fn.name === 'string' ? fn.name : '' };
+    return { $t: 'cb', id, n: typeof fn.name === 'string' ? fn.name : '', l: parameterCount(Object.getOwnPropertyDescriptor(fn, 'length')?.value) };
   }
 
   private invokeCallback(id: number, args: string): string {
     const entry = this.callbacks.get(id);
+    let watched: { list: unknown[]; watch: ArgumentWatch } | undefined;
     try {
       if (!entry) throw Object.assign(new ReferenceError(`isolate-deps: host callback ${id} was released (more than ${MAX_CALLBACKS} callbacks were passed in since it was last used)`), { code: 'ERR_ISOLATE_CALLBACK_RELEASED' });
       // Most recently used last: eviction takes from the front.
@@ -224,9 +255,20 @@ export class BoundarySession implements Handles {
       const list = decode(args, this, { from: this.from() });
       if (!Array.isArray(list)) throw new BoundaryDecodeError('callback arguments must be a list');
       const [thisArg, ...rest] = list;
-      return `0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`;
+      if (mayChange(list)) watched = { list, watch: new ArgumentWatch(list, args, !args.includes('"$t"'), isStandIn) };
+      return this.withWriteBack(`0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`, watched);
     } catch (error) {
-      return `1${encodeHostError(error)}`;
+      return this.withWriteBack(`1${encodeHostError(error)}`, watched);
+    }
+  }
+
+  /** The callback changed guest objects it was passed: the reply carries them, and the guest applies the change. */
+  private withWriteBack(reply: string, watched: { list: unknown[]; watch: ArgumentWatch } | undefined): string {
+    if (!watched?.watch.changed()) return reply;
+    try {
+      return frameWriteBack(reply, encodeMarked(watched.list, this));
+    } catch {
+      return reply;
     }
   }
 
@@ -304,6 +346,8 @@ export class BoundarySession implements Handles {
     }
     this.promises.delete(id);
     this.resolveWith(outcome, pending.resolve, pending.reject);
+    // Settled during a call of this instance: the instance is released after it (see InstancePool.release).
+    if (this.promises.size === 0 && this.onSettled) queueMicrotask(() => this.promises.size === 0 && this.settledAll());
   }
 
   private resolveWith(outcome: string, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
@@ -371,6 +415,11 @@ export class DetachedHandles implements Handles {
       throw error;
     };
   }
+}
+
+/** A function's `length` as sent by the other side: a small non-negative integer, else 0. */
+export function parameterCount(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65_535 ? value : 0;
 }
 
 const sessions = new WeakMap<object, BoundarySession>();

@@ -1,5 +1,5 @@
 import { decode, Op, type ExportShape } from '@isolate-deps/boundary';
-import { registerFacadeMember } from './boundary-session.ts';
+import { parameterCount, registerFacadeMember } from './boundary-session.ts';
 import { guestProxy } from './guest-proxy.ts';
 import type { IsolatedPackage } from './isolated-package.ts';
 
@@ -21,7 +21,7 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
     registerFacadeMember(live, pkg, ref);
     return live;
   }
-  const value = (shape.kind === 'function' ? facadeFunction(pkg, ref, name) : {}) as Record<string, unknown>;
+  const value = (shape.kind === 'function' ? facadeFunction(pkg, ref, name, parameterCount(shape.length)) : {}) as Record<string, unknown>;
   for (const [key, child] of Object.entries(shape.props)) {
     if (key === '__proto__') continue;
     const childPath = path === '' ? key : `${path}.${key}`;
@@ -47,7 +47,7 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
   return member;
 }
 
-function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Function {
+function facadeFunction(pkg: IsolatedPackage, ref: string, name: string, length: number): Function {
   const applyTarget = Op.apply + ref;
   const constructTarget = Op.construct + ref;
   const instanceOfTarget = Op.instanceOf + ref;
@@ -55,7 +55,7 @@ function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Functi
     if (new.target) return pkg.call(constructTarget, args);
     return pkg.call(applyTarget, args);
   };
-  Object.defineProperty(fn, 'name', { value: name });
+  Object.defineProperties(fn, { name: { value: name }, length: { value: length } });
   Object.defineProperty(fn, Symbol.hasInstance, {
     value: (candidate: unknown) => (typeof candidate === 'object' || typeof candidate === 'function') && candidate !== null && pkg.call(instanceOfTarget, [candidate]) === true,
   });

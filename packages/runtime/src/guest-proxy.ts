@@ -11,8 +11,8 @@ const FORWARDED_SYMBOLS = new Set<PropertyKey>([Symbol.iterator, Symbol.asyncIte
  * operation on the guest value. Functions and classes get a function target (callable, constructible, and
  * `instanceof` asks the guest); other objects a plain one.
  */
-export function guestProxy(kind: HandleKind, name: string, perform: GuestOperation): object {
-  const target: object = kind === 'object' ? {} : Object.defineProperty(function () {}, 'name', { value: name });
+export function guestProxy(kind: HandleKind, name: string, perform: GuestOperation, length = 0): object {
+  const target: object = kind === 'object' ? {} : Object.defineProperties(function () {}, { name: { value: name }, length: { value: length } });
   return new Proxy(target, {
     get: (t, key) => {
       if (typeof key === 'symbol') {

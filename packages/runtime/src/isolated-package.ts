@@ -70,7 +70,13 @@ export class IsolatedPackage {
     const memoryMb = this.manifest.execution?.limits.memoryMb;
     // A reply cannot be longer than the instance's memory, nor than the host decodes at all.
     const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? DEFAULT_MAX_DECODE_LENGTH : Math.min(memoryMb * 1024 * 1024, DEFAULT_MAX_DECODE_LENGTH));
-    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args)));
+    // A per-call instance is released after the reply is read: a promise in it keeps the instance (InstancePool.release).
+    const held: { slot?: Slot } = {};
+    try {
+      return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args), session, held));
+    } finally {
+      if (held.slot) this.pool.release(held.slot);
+    }
   }
 
   get packageName(): string {
@@ -87,7 +93,7 @@ export class IsolatedPackage {
     return this.settle(this.enter('describe', () => 0, (guest) => guest.describe())) as ExportShape[];
   }
 
-  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string): string {
+  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string, pinned?: BoundarySession, held?: { slot?: Slot }): string {
     const started = eventsEnabled ? performance.now() : 0;
     let outcome: CallEvent['outcome'] = 'ok';
     let reply = '';
@@ -105,7 +111,7 @@ export class IsolatedPackage {
     }
     let slot: Slot;
     try {
-      slot = this.pool.acquire();
+      slot = this.pool.acquire(pinned);
     } catch (error) {
       if (error instanceof IsolateReentrancyError) throw error;
       // A new instance failed to start (its top-level code hit timeoutMs, or it trapped): a failure like any other.
@@ -141,7 +147,10 @@ export class IsolatedPackage {
       this.breaker.failure();
       throw failure;
     } finally {
-      if (outcome === 'ok' || outcome === 'error') this.pool.release(slot);
+      if (outcome === 'ok' || outcome === 'error') {
+        if (held && this.pool.mode === 'per-call') held.slot = slot;
+        else this.pool.release(slot);
+      }
       this.record(exportName, instance, started, bytesIn(), reply.length, outcome);
     }
   }

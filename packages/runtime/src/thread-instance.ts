@@ -85,6 +85,7 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
     id,
     guest,
     busy: false,
+    session,
     memoryBytes: () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0),
     dispose(reason) {
       if (disposed) return;
