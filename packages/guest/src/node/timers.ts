@@ -1,19 +1,21 @@
-/** node:timers over the guest scheduler (see ../scheduler.ts for when timers fire inside a component). */
-type Callback = (...args: unknown[]) => void;
-const globals = globalThis as unknown as Record<string, (...args: any[]) => any>;
+/** node:timers over the guest scheduler (see ../scheduler.ts for how timers fire inside a component). */
+import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, Timeout } from '../scheduler.ts';
+import promises from './timers-promises.ts';
 
-export const setTimeout = (callback: Callback, ms?: number, ...args: unknown[]) => globals.setTimeout!(callback, ms, ...args);
-export const clearTimeout = (handle: unknown) => globals.clearTimeout!(handle);
-export const setInterval = (callback: Callback, ms?: number, ...args: unknown[]) => globals.setInterval!(callback, ms, ...args);
-export const clearInterval = (handle: unknown) => globals.clearInterval!(handle);
-export const setImmediate = (callback: Callback, ...args: unknown[]) => globals.setImmediate!(callback, ...args);
-export const clearImmediate = (handle: unknown) => globals.clearImmediate!(handle);
-export const queueMicrotask = (callback: () => void) => globalThis.queueMicrotask(callback);
+/** Deprecated in Node, kept for old code: restarts a timer object's countdown. */
+export function active(timer: unknown): void {
+  if (timer instanceof Timeout) timer.refresh();
+}
+export const _unrefActive = active;
 
-/** node:timers/promises */
-export const promises = {
-  setTimeout: <T>(ms = 1, value?: T): Promise<T | undefined> => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
-  setImmediate: <T>(value?: T): Promise<T | undefined> => new Promise((resolve) => setImmediate(() => resolve(value))),
-};
+/** Deprecated in Node: an object that later gets timer fields; here only clearing one is supported. */
+export function unenroll(timer: unknown): void {
+  clearTimeout(timer);
+}
+export function enroll(): void {
+  throw Object.assign(new Error('isolate-deps: timers.enroll() (deprecated in Node) is not supported in an isolated package; use setTimeout'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+}
 
-export default { setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask, promises };
+export { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, promises };
+
+export default { setTimeout, clearTimeout, setImmediate, clearImmediate, setInterval, clearInterval, _unrefActive, active, unenroll, enroll, promises };
