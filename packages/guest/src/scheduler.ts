@@ -5,8 +5,9 @@
  * One callback per call means the promise jobs (and process.nextTick) a callback queues run before the next
  * callback, as in Node, because the engine drains its job queue at the end of every call.
  *
- * Order as in Node: a "phase" is the timers due at its start (by due time, then creation order) followed by the
- * immediates queued before it started; timers and immediates added during a phase wait for the next one.
+ * Order as in Node's event loop: a "phase" is the timers due at its start (by due time, then creation order), then
+ * the immediates queued until the timers are done (as Node's check phase); timers added meanwhile, and immediates
+ * queued by immediates, wait for the next phase.
  * A Timeout with ref() (the default) keeps the host process alive until it fires; unref() lets it exit.
  */
 import { setTimer } from 'isolate:guest/boundary';
@@ -52,10 +53,14 @@ interface Entry {
 
 /** Min-heap of pending timers by (due, seq); cleared or re-armed timers leave stale entries, skipped on the way. */
 const heap: Entry[] = [];
-let immediates: Immediate[] = [];
-/** What the current phase still has to run (see the header). */
-let phase: (Entry | Immediate)[] = [];
-let phaseAt = 0;
+/** Queued immediates, FIFO from `immediateHead`. */
+let immediates: (Immediate | undefined)[] = [];
+let immediateHead = 0;
+/** The current phase (see the header): timers due by `phaseNow` created before `phaseSeq`, then `phaseImmediates` immediates (-1: timers still running). */
+let phaseActive = false;
+let phaseNow = 0;
+let phaseSeq = 0;
+let phaseImmediates = 0;
 let nextSeq = 1;
 let nextId = 1;
 let pending = 0;
@@ -72,34 +77,35 @@ function before(a: Entry, b: Entry): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
+// Plain moves, no destructuring swaps: guest code is interpreted, and those go through the iterator protocol.
 function push(entry: Entry): void {
+  let i = heap.length;
   heap.push(entry);
-  let i = heap.length - 1;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!before(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    const above = heap[parent]!;
+    if (!before(entry, above)) break;
+    heap[i] = above;
     i = parent;
   }
+  heap[i] = entry;
 }
 
 function pop(): Entry | undefined {
   const top = heap[0];
   const last = heap.pop();
-  if (heap.length > 0 && last) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let least = i;
-      if (left < heap.length && before(heap[left]!, heap[least]!)) least = left;
-      if (right < heap.length && before(heap[right]!, heap[least]!)) least = right;
-      if (least === i) break;
-      [heap[i], heap[least]] = [heap[least]!, heap[i]!];
-      i = least;
-    }
+  if (heap.length === 0 || !last) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
+    if (!before(heap[child]!, last)) break;
+    heap[i] = heap[child]!;
+    i = child;
   }
+  heap[i] = last;
   return top;
 }
 
@@ -150,7 +156,7 @@ function changed(): void {
 function report(): void {
   reportQueued = false;
   let delay: number | undefined;
-  if (phaseAt < phase.length || immediates.length > 0) delay = 0;
+  if (phaseActive || immediateHead < immediates.length) delay = 0;
   else {
     const next = peek();
     if (next) delay = Math.max(0, Math.ceil(next.due - freshNow()));
@@ -297,6 +303,7 @@ export function clearTimeout(timer: unknown): void {
   if (timer instanceof Timeout) {
     timer._onTimeout = null;
     timer._destroyed = true;
+    timer._idleTimeout = -1;
     disarm(timer);
   } else if (typeof timer === 'number' || typeof timer === 'string') {
     const known = byId.get(Number(timer));
@@ -329,18 +336,38 @@ export function clearImmediate(immediate: unknown): void {
 // ---- running --------------------------------------------------------------------------------------------
 /** Starts a phase: the timers due now, then the immediates queued so far. */
 function startPhase(): void {
-  phase = [];
-  phaseAt = 0;
   const first = peek();
   // Virtual time: the host fired because the earliest timer is due, so that is what time it is now.
-  if (clockGranted === false && first && immediates.length === 0 && first.due > virtualNow) {
+  if (clockGranted === false && first && immediateHead === immediates.length && first.due > virtualNow) {
     virtualNow = first.due;
     turnNow = undefined;
   }
-  const at = now();
-  for (let next = peek(); next && next.due <= at; next = peek()) phase.push(pop()!);
-  phase.push(...immediates);
-  immediates = [];
+  phaseActive = true;
+  phaseNow = now();
+  phaseSeq = nextSeq;
+  phaseImmediates = -1;
+}
+
+/** The phase's next timer entry or immediate, taken one at a time (a phase may hold thousands). */
+function nextInPhase(): Entry | Immediate | undefined {
+  const top = peek();
+  if (phaseImmediates < 0) {
+    if (top && top.due <= phaseNow && top.seq < phaseSeq) return pop();
+    // As Node's check phase: the immediates queued so far, including by this phase's timers; not those they queue.
+    phaseImmediates = immediates.length - immediateHead;
+  }
+  while (phaseImmediates > 0) {
+    phaseImmediates -= 1;
+    const immediate = immediates[immediateHead]!;
+    immediates[immediateHead++] = undefined;
+    if (immediateHead > 1024 && immediateHead * 2 > immediates.length) {
+      immediates = immediates.slice(immediateHead);
+      immediateHead = 0;
+    }
+    if (!immediate._destroyed) return immediate;
+  }
+  phaseActive = false;
+  return undefined;
 }
 
 /**
@@ -349,12 +376,10 @@ function startPhase(): void {
  * are not affected.
  */
 export function runNextTimer(): void {
-  if (phaseAt >= phase.length) startPhase();
+  if (!phaseActive) startPhase();
   changed(); // the host learns what is due next, whatever the callback does
-  while (phaseAt < phase.length) {
-    const item = phase[phaseAt++]!;
+  for (let item = nextInPhase(); item; item = nextInPhase()) {
     if (item instanceof Immediate) {
-      if (item._destroyed) continue;
       const callback = item._onImmediate!;
       clearImmediate(item);
       Reflect.apply(callback, item, item._argv ?? []);
@@ -381,7 +406,7 @@ export function runNextTimer(): void {
 
 /** Milliseconds until the next callback is due (0: now), or null without any: for boundaryStats. */
 export function nextTimerDelay(): number | null {
-  if (phaseAt < phase.length || immediates.length > 0) return 0;
+  if (phaseActive || immediateHead < immediates.length) return 0;
   const next = peek();
   return next ? Math.max(0, Math.ceil(next.due - freshNow())) : null;
 }
