@@ -47,6 +47,10 @@ const PROBE_APP = `
       const started = performance.now();
       setTimeout(() => note({ hostTimerLateMs: Math.round(performance.now() - started - 60) }), 60);
     },
+    worker: () => {
+      probe.logLater(50, 'logged by a guest timer');
+      setTimeout(() => note('host done'), 1_000);
+    },
     perCall: () => { probe.timeout(50, note, 'fired'); note('scheduled'); },
     order: async () => note(await probe.order()),
     shapes: () => note(probe.shapes()),
@@ -62,6 +66,7 @@ interface Report {
 
 let app: BuiltApp;
 let perCallApp: BuiltApp;
+let workerApp: BuiltApp;
 
 async function run(scenario: string, on = app) {
   const started = performance.now();
@@ -81,6 +86,7 @@ function native(scenario: string): Report {
 setUpOrFail(async () => {
   app = await buildApp('timers-probe', { policy: { packages: { 'timer-probe': { isolate: true } } }, source: PROBE_APP });
   perCallApp = await buildApp('timers-probe-per-call', { policy: { packages: { 'timer-probe': { isolate: true, instance: 'per-call' } } }, source: PROBE_APP });
+  workerApp = await buildApp('timers-probe-worker', { policy: { packages: { 'timer-probe': { isolate: true, limits: { timeoutMs: 5_000 } } } }, source: PROBE_APP });
 });
 
 describe('a guest timer keeps the host alive exactly as long as Node would', () => {
@@ -198,5 +204,12 @@ describe('instance modes', () => {
     const { report } = await run('perCall', perCallApp);
     expect(report.events.map(([what]) => what)).toEqual(['scheduled']);
     expect(report.exitAt).toBeLessThan(500);
+  });
+
+  it('worker (limits.timeoutMs): the worker\'s own event loop fires guest timers between calls', async () => {
+    const { report, stdout } = await run('worker', workerApp);
+    expect(stdout).toContain('[timer-probe] logged by a guest timer');
+    // The line came while the host waited, not at a later call: there was none.
+    expect(report.events.map(([what]) => what)).toEqual(['host done']);
   });
 });

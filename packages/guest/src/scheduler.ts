@@ -193,7 +193,10 @@ function disarm(timer: Timeout): void {
 // ---- the public objects ---------------------------------------------------------------------------------
 /** Node's Timeout: what setTimeout and setInterval return. */
 export class Timeout {
+  // Node's own fields, in Node's order (some packages read _idleTimeout or _onTimeout).
   _idleTimeout: number;
+  _idlePrev: null = null;
+  _idleNext: null = null;
   _idleStart = 0;
   _onTimeout: Callback | null;
   _timerArgs: unknown[] | undefined;
@@ -285,16 +288,21 @@ export class Immediate {
   }
 }
 
-export function setTimeout(callback: Callback, after?: unknown, ...args: unknown[]): Timeout {
+/** Extra arguments past `skip`, as Node collects them (its functions declare three, which sets their length). */
+function extraArguments(list: IArguments, skip: number): unknown[] | undefined {
+  return list.length > skip ? Array.prototype.slice.call(list, skip) : undefined;
+}
+
+export function setTimeout(callback: Callback, after?: unknown, _arg1?: unknown, _arg2?: unknown, _arg3?: unknown): Timeout {
   validateCallback(callback);
-  const timer = new Timeout(callback, after, args.length > 0 ? args : undefined, false);
+  const timer = new Timeout(callback, after, extraArguments(arguments, 2), false);
   arm(timer, now());
   return timer;
 }
 
-export function setInterval(callback: Callback, repeat?: unknown, ...args: unknown[]): Timeout {
+export function setInterval(callback: Callback, repeat?: unknown, _arg1?: unknown, _arg2?: unknown, _arg3?: unknown): Timeout {
   validateCallback(callback);
-  const timer = new Timeout(callback, repeat, args.length > 0 ? args : undefined, true);
+  const timer = new Timeout(callback, repeat, extraArguments(arguments, 2), true);
   arm(timer, now());
   return timer;
 }
@@ -313,10 +321,10 @@ export function clearTimeout(timer: unknown): void {
 
 export const clearInterval = clearTimeout;
 
-export function setImmediate(callback: Callback, ...args: unknown[]): Immediate {
+export function setImmediate(callback: Callback, _arg1?: unknown, _arg2?: unknown, _arg3?: unknown): Immediate {
   validateCallback(callback);
   checkCapacity();
-  const immediate = new Immediate(callback, args.length > 0 ? args : undefined);
+  const immediate = new Immediate(callback, extraArguments(arguments, 1));
   immediates.push(immediate);
   pending += 1;
   refed += 1;

@@ -35,8 +35,14 @@ export class InstancePool {
     private readonly create: () => Slot,
   ) {}
 
-  acquire(): Slot {
+  /** A free instance; `pinned` picks the one a handle or timer belongs to (busy: re-entrancy; gone: any). */
+  acquire(pinned?: (slot: Slot) => boolean): Slot {
     if (this.mode === 'per-call') return this.mark(this.create());
+    const own = pinned && this.slots.find(pinned);
+    if (own) {
+      if (own.busy) throw new IsolateReentrancyError(this.packageName);
+      return this.mark(own);
+    }
     const limit = this.mode === 'pool' ? this.size : 1;
     // Fill the pool before reusing, then take turns (skipping instances that are busy).
     if (this.slots.length < limit && this.slots.every((s) => s.busy || this.mode === 'pool')) {

@@ -1,7 +1,7 @@
 import { decode, DEFAULT_MAX_DECODE_LENGTH, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
-import type { BoundarySession } from './boundary-session.ts';
+import { sessionOf, type BoundarySession } from './boundary-session.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { CapabilityDeniedError, IsolateTerminatedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';
@@ -70,7 +70,8 @@ export class IsolatedPackage {
     const memoryMb = this.manifest.execution?.limits.memoryMb;
     // A reply cannot be longer than the instance's memory, nor than the host decodes at all.
     const exchange = new BoundaryExchange(this, session, memoryMb === undefined ? DEFAULT_MAX_DECODE_LENGTH : Math.min(memoryMb * 1024 * 1024, DEFAULT_MAX_DECODE_LENGTH));
-    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args)));
+    const pinned = session && ((slot: Slot) => sessionOf(slot.guest) === session);
+    return exchange.settle(this.enter(target, () => exchange.bytesIn, (guest) => exchange.run(guest, target, args), pinned));
   }
 
   get packageName(): string {
@@ -87,7 +88,7 @@ export class IsolatedPackage {
     return this.settle(this.enter('describe', () => 0, (guest) => guest.describe())) as ExportShape[];
   }
 
-  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string): string {
+  private enter(exportName: string, bytesIn: () => number, use: (guest: GuestExports) => string, pinned?: (slot: Slot) => boolean): string {
     const started = eventsEnabled ? performance.now() : 0;
     let outcome: CallEvent['outcome'] = 'ok';
     let reply = '';
@@ -105,7 +106,7 @@ export class IsolatedPackage {
     }
     let slot: Slot;
     try {
-      slot = this.pool.acquire();
+      slot = this.pool.acquire(pinned);
     } catch (error) {
       if (error instanceof IsolateReentrancyError) throw error;
       // A new instance failed to start (its top-level code hit timeoutMs, or it trapped): a failure like any other.

@@ -2,14 +2,14 @@
 import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, Timeout } from '../scheduler.ts';
 import promises from './timers-promises.ts';
 
-/** Deprecated in Node, kept for old code: restarts a timer object's countdown. */
-export function active(timer: unknown): void {
+/** Deprecated in Node, kept for old code: restarts a timer object's countdown. (Rest parameters: Node's have length 0.) */
+export function active(...[timer]: unknown[]): void {
   if (timer instanceof Timeout) timer.refresh();
 }
 export const _unrefActive = active;
 
 /** Deprecated in Node: an object that later gets timer fields; here only clearing one is supported. */
-export function unenroll(timer: unknown): void {
+export function unenroll(...[timer]: unknown[]): void {
   clearTimeout(timer);
 }
 export function enroll(): void {
