@@ -181,8 +181,9 @@ describe('a guest cannot stall the host with timers', () => {
     const [[stats]] = report.events as unknown as [[{ runs: number; hostTicks: number; hostLateMs: number; cpuMs: number; rssGrowMb: number }]];
     expect(stats.runs).toBeGreaterThan(100);
     // The host yields to its own work after at most 10 ms of guest callbacks: its 20 ms interval keeps ticking
-    // (about 50 times in the second; a stalled host would tick once). The bounds leave room for a loaded machine.
-    expect(stats.hostTicks).toBeGreaterThan(20);
+    // (about 50 times in the second; a stalled host would tick once). The bounds leave room for a loaded machine
+    // (measured here under a load average of 17 on 2 cores: 17 to 50 ticks, 70 to 130 ms late).
+    expect(stats.hostTicks).toBeGreaterThan(10);
     expect(stats.hostLateMs).toBeLessThan(250);
     expect(stats.rssGrowMb).toBeLessThan(64);
     // After stopStorm nothing is pending: the process exits at once.
@@ -194,8 +195,12 @@ describe('a guest cannot stall the host with timers', () => {
     const names = report.events.map(([what]) => what);
     expect(names).toContain('ERR_ISOLATE_TOO_MANY_TIMERS');
     expect(names).toContain('all 5000');
-    const late = names.find((n): n is { hostTimerLateMs: number } => typeof n === 'object' && n !== null && 'hostTimerLateMs' in n)!;
-    expect(late.hostTimerLateMs).toBeLessThan(150);
+    const host = report.events.find(([n]) => typeof n === 'object' && n !== null && 'hostTimerLateMs' in n)!;
+    const allFired = report.events.find(([n]) => n === 'all 5000')!;
+    // The host's timer (due 10 ms after the guest's 10,000) got its turn while the guest's callbacks were still
+    // running (they take a few hundred ms at least): a host that ran them all back to back would come after.
+    expect(host[1]).toBeLessThan(allFired[1]);
+    expect((host[0] as { hostTimerLateMs: number }).hostTimerLateMs).toBeLessThan(1_000);
   });
 });
 
