@@ -319,7 +319,9 @@ export function clearTimeout(timer: unknown): void {
   }
 }
 
-export const clearInterval = clearTimeout;
+export function clearInterval(timer: unknown): void {
+  clearTimeout(timer);
+}
 
 export function setImmediate(callback: Callback, _arg1?: unknown, _arg2?: unknown, _arg3?: unknown): Immediate {
   validateCallback(callback);

@@ -2,19 +2,23 @@
 import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, Timeout } from '../scheduler.ts';
 import promises from './timers-promises.ts';
 
-/** Deprecated in Node, kept for old code: restarts a timer object's countdown. (Rest parameters: Node's have length 0.) */
-export function active(...[timer]: unknown[]): void {
-  if (timer instanceof Timeout) timer.refresh();
-}
-export const _unrefActive = active;
+/** Node wraps its legacy timer functions in util.deprecate: named "deprecated", length 0. */
+const wrapDeprecated = (fn: (item: unknown, msecs?: unknown) => void) =>
+  function deprecated(...args: unknown[]): void {
+    fn(args[0], args[1]);
+  };
 
-/** Deprecated in Node: an object that later gets timer fields; here only clearing one is supported. */
-export function unenroll(...[timer]: unknown[]): void {
-  clearTimeout(timer);
-}
-export function enroll(): void {
+/** Legacy: restarts a timer object's countdown. */
+export const active = wrapDeprecated((timer) => {
+  if (timer instanceof Timeout) timer.refresh();
+});
+export const _unrefActive = active;
+/** Legacy: clears a timer object. */
+export const unenroll = wrapDeprecated((timer) => clearTimeout(timer));
+/** Legacy: makes any object a timer; not supported in an isolated package. */
+export const enroll = wrapDeprecated(() => {
   throw Object.assign(new Error('isolate-deps: timers.enroll() (deprecated in Node) is not supported in an isolated package; use setTimeout'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
-}
+});
 
 export { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, promises };
 
