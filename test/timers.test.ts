@@ -96,7 +96,7 @@ describe('a guest timer keeps the host alive exactly as long as Node would', () 
     expect(what).toBe('fired');
     expect(at).toBeGreaterThanOrEqual(695);
     expect(at).toBeLessThan(1_500);
-    expect(report.exitAt - at).toBeLessThan(200);
+    expect(report.exitAt - at).toBeLessThan(500);
   });
 
   it('an unref\'d timer lets the process exit long before it is due', async () => {
@@ -115,7 +115,8 @@ describe('a guest timer keeps the host alive exactly as long as Node would', () 
     expect(names.length).toBeGreaterThanOrEqual(4);
     expect(names.slice(0, -1)).toEqual(names.slice(0, -1).map((_, i) => `tick ${i + 1}`));
     expect(report.events[0]![1]).toBeGreaterThanOrEqual(49);
-    expect(report.exitAt - report.events.at(-1)![1]).toBeLessThan(200);
+    // A live interval would keep the process up for ever; exiting takes some ms on a loaded machine.
+    expect(report.exitAt - report.events.at(-1)![1]).toBeLessThan(500);
   });
 });
 

@@ -75,6 +75,7 @@ export class BoundarySession implements Handles {
   private earlyChars = 0;
   private disposed = false;
   private timer: GuestTimer | undefined;
+  private timerReported = false;
 
   /** Binds the session to the package that runs its instance (done on the first call). */
   bind(owner: SessionOwner): void {
@@ -264,7 +265,17 @@ export class BoundarySession implements Handles {
   private setTimer(delayMs: unknown, keepAlive: unknown): void {
     const owner = this.owner;
     if (!owner || this.disposed) return;
-    this.timer ??= new GuestTimer(owner.packageName, () => owner.callIn(this, Op.timers, []), (error) => (error as { code?: unknown } | null)?.code === 'ERR_ISOLATE_REENTRANT');
+    this.timerReported = true;
+    // Busy: the instance refused the run without entering it (the guest reports its timers on every run). A
+    // re-entrancy error from inside the run is a callback's own error (it called back into this package).
+    this.timer ??= new GuestTimer(
+      owner.packageName,
+      () => {
+        this.timerReported = false;
+        owner.callIn(this, Op.timers, []);
+      },
+      (error) => (error as { code?: unknown } | null)?.code === 'ERR_ISOLATE_REENTRANT' && !this.timerReported,
+    );
     this.timer.update(delayMs, keepAlive);
   }
 
