@@ -183,12 +183,12 @@ describe('a guest cannot stall the host with timers', () => {
     expect(stats.runs).toBeGreaterThan(100);
     // The host yields to its own work after at most 10 ms of guest callbacks: its 20 ms interval keeps ticking
     // (about 50 times in the second; a stalled host would tick once). The bounds leave room for a loaded machine
-    // (measured here under a load average of 17 on 2 cores: 17 to 50 ticks, 70 to 130 ms late).
-    expect(stats.hostTicks).toBeGreaterThan(10);
-    expect(stats.hostLateMs).toBeLessThan(250);
+    // (measured under a load average of 17 to 26 on 2 cores: 13 to 18 ticks, 70 to 190 ms late; plain Node: 43).
+    expect(stats.hostTicks).toBeGreaterThan(5);
+    expect(stats.hostLateMs).toBeLessThan(500);
     expect(stats.rssGrowMb).toBeLessThan(64);
-    // After stopStorm nothing is pending: the process exits at once.
-    expect(report.exitAt - report.events[0]![1]).toBeLessThan(500);
+    // After stopStorm nothing is pending: the process exits (a live timer would keep it up until the kill at 60 s).
+    expect(report.exitAt - report.events[0]![1]).toBeLessThan(2_000);
   });
 
   it('5,000 timers fire, more than the cap is refused with a clear error, and a host timer stays on time', async () => {

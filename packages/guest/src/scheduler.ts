@@ -386,31 +386,34 @@ function nextInPhase(): Entry | Immediate | undefined {
  * are not affected.
  */
 export function runNextTimer(): void {
-  if (!phaseActive) startPhase();
   changed(); // the host learns what is due next, whatever the callback does
-  for (let item = nextInPhase(); item; item = nextInPhase()) {
-    if (item instanceof Immediate) {
-      const callback = item._onImmediate!;
-      clearImmediate(item);
-      Reflect.apply(callback, item, item._argv ?? []);
+  // A phase that ends with nothing left to run (cleared timers) is followed by the next one in the same call.
+  for (let phases = 0; phases < 2; phases++) {
+    if (!phaseActive) startPhase();
+    for (let item = nextInPhase(); item; item = nextInPhase()) {
+      if (item instanceof Immediate) {
+        const callback = item._onImmediate!;
+        clearImmediate(item);
+        Reflect.apply(callback, item, item._argv ?? []);
+        return;
+      }
+      if (!isLive(item) || !item.timer._onTimeout) continue; // cleared, or re-armed since
+      const timer = item.timer;
+      const callback = timer._onTimeout!;
+      const start = now();
+      if (timer._repeat === null) disarm(timer);
+      else setActive(timer, false);
+      try {
+        Reflect.apply(callback, timer, timer._timerArgs ?? []);
+      } finally {
+        // An interval goes on from the time it was due to run, unless its callback cleared or refreshed it.
+        if (timer._repeat !== null && !timer._destroyed && !timer[kActive]) {
+          timer._idleTimeout = timer._repeat;
+          arm(timer, start);
+        }
+      }
       return;
     }
-    if (!isLive(item) || !item.timer._onTimeout) continue; // cleared, or re-armed since
-    const timer = item.timer;
-    const callback = timer._onTimeout!;
-    const start = now();
-    if (timer._repeat === null) disarm(timer);
-    else setActive(timer, false);
-    try {
-      Reflect.apply(callback, timer, timer._timerArgs ?? []);
-    } finally {
-      // An interval goes on from the time it was due to run, unless its callback cleared or refreshed it.
-      if (timer._repeat !== null && !timer._destroyed && !timer[kActive]) {
-        timer._idleTimeout = timer._repeat;
-        arm(timer, start);
-      }
-    }
-    return;
   }
 }
 
