@@ -53,6 +53,8 @@ export const COMPONENTS: Component[] = [
   // resilience, boundary limits, register
   { package: 'misbehaving' },
   { package: 'misbehaving', entry: allow({ env: ['A'] }), specifiers: ['misbehaving/load-spin'] },
+  // timers
+  { package: 'timer-probe' },
   // the built-ins conformance test
   { package: 'builtins-probe', specifiers: ['builtins-probe', 'builtins-probe/esm'] },
   // guests that call the host interfaces directly (the hostInterfacesFromPackages seam)

@@ -28,6 +28,8 @@ export const Op = {
   release: 'r',
   /** [] → { handles, callbacks, nextTimerMs }: live handle counts (for tests and leak checks), and when the guest's next timer is due (null: none). */
   stats: 'z',
+  /** [] → undefined: runs the guest's next due timer or immediate callback (the host's timer for the instance fired). */
+  timers: 't',
   /** Answers "0" at once: the cost of crossing the boundary and nothing else (for the benchmark). */
   ping: 'p',
 } as const;

@@ -7,6 +7,7 @@ const INTERFACES = {
     invoke-callback: func(id: u32, args: string) -> string;
     settle: func(id: u32, outcome: string);
     release-callbacks: func(pairs: list<u32>);
+    set-timer: func(delay-ms: option<u32>, keep-alive: bool);
   }`,
   console: `interface console {
     write: func(level: string, text: string);

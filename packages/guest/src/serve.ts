@@ -7,7 +7,7 @@
  */
 import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isolate-deps/boundary';
 import './environment.ts';
-import { nextTimerDelay, runDueTimers } from './scheduler.ts';
+import { beginTurn, nextTimerDelay, runNextTimer } from './scheduler.ts';
 import './v8-stack-trace.ts';
 import './intl-segmenter.ts';
 import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
@@ -69,7 +69,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
     if (target === Op.ping) return '0';
     let watched: WatchedArguments | undefined;
     try {
-      runDueTimers(); // timers that fell due since the last call (there is no event loop in between)
+      beginTurn();
       handles.flushDroppedCallbacks();
       if (target.charCodeAt(0) === 99 /* Op.apply */ && target.charCodeAt(1) !== 35 /* # */ && args.charCodeAt(0) !== 126 /* TAGGED_MARK */) {
         const slot = memberSlot(target.slice(1));
@@ -91,6 +91,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
   function perform(op: string | undefined, ref: string, args: unknown[]): unknown {
     if (op === Op.release) return handles.release(args);
     if (op === Op.stats) return { ...handles.stats(), nextTimerMs: nextTimerDelay() };
+    if (op === Op.timers) return runNextTimer();
     const byPath = !ref.startsWith('#');
     const { value, parent } = byPath ? memberAt(ref) : { value: handles.valueOf(Number(ref.slice(1))), parent: undefined };
     const subject = value as Record<PropertyKey, unknown>;

@@ -5,9 +5,11 @@
  *   FinalizationRegistry tells the guest (with the number of times the id was received) to drop the value.
  * - Host functions passed in become callbacks ({"$t":"cb"}) that the guest calls through `invoke-callback`.
  * - A guest promise becomes a host Promise, settled when the guest calls `settle`.
+ * - The guest's timers fire on the host's event loop through one host timer (guest-timer.ts).
  */
 import { ArgumentWatch, BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, frameWriteBack, handleRef, mayChange, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { guestProxy } from './guest-proxy.ts';
+import { GuestTimer } from './guest-timer.ts';
 
 /** What a session needs from its package: a call into this very instance. */
 export interface SessionOwner {
@@ -60,8 +62,6 @@ const MAX_EARLY_CHARS = DEFAULT_MAX_DECODE_LENGTH;
 const MAX_PENDING_PROMISES = 10_000;
 const RELEASE_DELAY_MS = 10;
 const MAX_CALLBACKS = 10_000;
-const PUMP_MAX_DELAY_MS = 50;
-const PUMP_REF_MS = 30_000;
 
 export class BoundarySession implements Handles {
   private owner: SessionOwner | undefined;
@@ -77,10 +77,9 @@ export class BoundarySession implements Handles {
   private readonly early = new Map<number, string>();
   private earlyChars = 0;
   private disposed = false;
-  private pumpTimer: NodeJS.Timeout | undefined;
-  private pumping = false;
-  private pumpedMs = 0;
   private onSettled: (() => void) | undefined;
+  private timer: GuestTimer | undefined;
+  private timerReported = false;
 
   /** Binds the session to the package that runs its instance (done on the first call). */
   bind(owner: SessionOwner): void {
@@ -93,6 +92,7 @@ export class BoundarySession implements Handles {
       invokeCallback: (id: number, args: string) => this.invokeCallback(id, args),
       settle: (id: number, outcome: string) => this.settle(id, outcome),
       releaseCallbacks: (pairs: Uint32Array) => this.releaseCallbacks(pairs),
+      setTimer: (delayMs: unknown, keepAlive: unknown) => this.setTimer(delayMs, keepAlive),
     };
   }
 
@@ -119,21 +119,20 @@ export class BoundarySession implements Handles {
     }
     this.callbacks.clear();
     this.callEnded();
-    clearTimeout(this.pumpTimer);
-    this.pumpTimer = undefined;
+    this.timer?.dispose();
     this.settledAll();
   }
 
   /**
    * A reply of this instance has been read: settlements no announced promise claimed are dropped (a guest
-   * settling ids it never sent must not make the host hold them), and promises still pending get the pump.
+   * settling ids it never sent must not make the host hold them), and a timer run that found it busy goes now.
    */
   callEnded(): void {
     if (this.early.size > 0) {
       this.early.clear();
       this.earlyChars = 0;
     }
-    if (this.promises.size > 0 && !this.pumping) this.schedulePump(0);
+    this.timer?.callEnded();
   }
 
   get isDisposed(): boolean {
@@ -304,34 +303,22 @@ export class BoundarySession implements Handles {
     return `"${this.owner?.packageName ?? '?'}"`;
   }
 
-  /**
-   * The guest has no event loop of its own: its timers run when it is called. While a promise is pending and
-   * the guest has a timer, the host calls in when that timer is due (at most every PUMP_MAX_DELAY_MS once
-   * backed off), so a promise waiting on setTimeout still settles. Without guest timers nothing but a later
-   * call can settle the promise, so the pump stops, and the process may exit, as Node's would. After
-   * PUMP_REF_MS of pumping the pump no longer keeps the process alive.
-   */
-  private schedulePump(attempt: number, guestDelay = 0): void {
-    if (this.pumpTimer || this.promises.size === 0 || this.disposed) return;
-    if (attempt === 0) this.pumpedMs = 0;
-    const delay = Math.max(Math.min(2 ** attempt, PUMP_MAX_DELAY_MS), guestDelay);
-    this.pumpedMs += delay;
-    this.pumpTimer = setTimeout(() => {
-      this.pumpTimer = undefined;
-      if (this.promises.size === 0 || this.disposed || !this.owner) return;
-      let nextTimerMs: unknown = 0;
-      this.pumping = true;
-      try {
-        nextTimerMs = (this.owner.callIn(this, Op.stats, []) as { nextTimerMs?: unknown } | undefined)?.nextTimerMs;
-      } catch {
-        // Busy (a call is running; its end wakes the pump again) or gone (dispose rejected the promises).
-        return;
-      } finally {
-        this.pumping = false;
-      }
-      if (typeof nextTimerMs === 'number' && Number.isFinite(nextTimerMs)) this.schedulePump(attempt + 1, Math.max(0, nextTimerMs));
-    }, delay);
-    if (this.pumpedMs > PUMP_REF_MS) this.pumpTimer.unref();
+  /** The guest's next timer is due in `delayMs` (none: undefined); an unbound (build-time) instance runs no timers. */
+  private setTimer(delayMs: unknown, keepAlive: unknown): void {
+    const owner = this.owner;
+    if (!owner || this.disposed) return;
+    this.timerReported = true;
+    // Busy: the instance refused the run without entering it (the guest reports its timers on every run). A
+    // re-entrancy error from inside the run is a callback's own error (it called back into this package).
+    this.timer ??= new GuestTimer(
+      owner.packageName,
+      () => {
+        this.timerReported = false;
+        owner.callIn(this, Op.timers, []);
+      },
+      (error) => (error as { code?: unknown } | null)?.code === 'ERR_ISOLATE_REENTRANT' && !this.timerReported,
+    );
+    this.timer.update(delayMs, keepAlive);
   }
 
   private settle(id: number, outcome: string): void {
@@ -446,5 +433,6 @@ export function detachedBoundaryImports(): Record<string, unknown> {
     invokeCallback: () => `1${encodeHostError(new TypeError('isolate-deps: host callbacks are not available to an instance in a worker'))}`,
     settle: () => undefined,
     releaseCallbacks: () => undefined,
+    setTimer: () => undefined,
   };
 }

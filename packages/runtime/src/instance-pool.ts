@@ -45,12 +45,17 @@ export class InstancePool {
     private readonly create: () => Slot,
   ) {}
 
-  /** An instance for one call; `pinned`: the session a handle of the call belongs to. */
+  /** An instance for one call; `pinned`: the session a handle or timer of the call belongs to (busy: re-entrancy; gone: any). */
   acquire(pinned?: BoundarySession): Slot {
     if (this.mode === 'per-call') {
       const waiting = pinned && this.waiting.find((slot) => slot.session === pinned);
       if (waiting?.busy) throw new IsolateReentrancyError(this.packageName);
       return this.mark(waiting ?? this.create());
+    }
+    const own = pinned && this.slots.find((slot) => slot.session === pinned);
+    if (own) {
+      if (own.busy) throw new IsolateReentrancyError(this.packageName);
+      return this.mark(own);
     }
     const limit = this.mode === 'pool' ? this.size : 1;
     // Fill the pool before reusing, then take turns (skipping instances that are busy).

@@ -1,7 +1,7 @@
 import { decode, DEFAULT_MAX_DECODE_LENGTH, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
-import type { BoundarySession } from './boundary-session.ts';
+import { sessionOf, type BoundarySession } from './boundary-session.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { CapabilityDeniedError, IsolateTerminatedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';

@@ -5,9 +5,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { Op } from '@isolate-deps/boundary';
+import { decode, Op, rebuildError } from '@isolate-deps/boundary';
 import { coreModule } from './core-modules.ts';
 import { onEvent, type IsolateEvent } from './events.ts';
+import { GuestTimer } from './guest-timer.ts';
 import { createHostImports } from './host-bindings.ts';
 import type { GuestExports, Instantiate } from './isolated-package.ts';
 import { observeCapabilities } from './thread-instance.ts';
@@ -33,9 +34,36 @@ if (observe) onEvent((e) => events.length < MAX_FORWARDED && events.push(e));
 let guest: GuestExports | undefined;
 const memories: WebAssembly.Memory[] = [];
 
+/**
+ * Guest timers in a worker: the worker's own event loop fires them between requests. A callback that runs
+ * long holds up the next request, which then fails at timeoutMs and stops the worker, as any call would.
+ * The worker is unref'd, so a pending guest timer never keeps the process alive in this mode.
+ */
+const timer = new GuestTimer(manifest.name, runNextTimer, () => false);
+
+function runNextTimer(): void {
+  let reply: string;
+  try {
+    reply = guest!.call(Op.timers, '[]');
+  } catch (error) {
+    timer.dispose(); // a trap: the instance refuses every later call, the next request reports it
+    throw error;
+  }
+  if (reply[0] === '0') return;
+  let error: unknown;
+  try {
+    error = rebuildError(decode(reply.slice(1)));
+  } catch {
+    error = new Error('a timer callback threw a value that could not be read');
+  }
+  throw error;
+}
+
 async function boot(): Promise<void> {
   const { instantiate } = (await import(pathToFileURL(path.join(componentDir, 'guest.mjs')).href)) as { instantiate: Instantiate };
-  const imports = observeCapabilities(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, limits: { memoryMb: manifest.memoryMb, timeoutMs: manifest.timeoutMs } }), manifest.name, instance);
+  const hostImports = createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, limits: { memoryMb: manifest.memoryMb, timeoutMs: manifest.timeoutMs } });
+  hostImports['isolate:guest/boundary']!.setTimer = (delayMs: unknown, keepAlive: unknown) => timer.update(delayMs, keepAlive);
+  const imports = observeCapabilities(hostImports, manifest.name, instance);
   guest = instantiate(
     (file) => coreModule(componentDir, file, manifest.memoryMb),
     imports,

@@ -1,19 +1,25 @@
-/** node:timers over the guest scheduler (see ../scheduler.ts for when timers fire inside a component). */
-type Callback = (...args: unknown[]) => void;
-const globals = globalThis as unknown as Record<string, (...args: any[]) => any>;
+/** node:timers over the guest scheduler (see ../scheduler.ts for how timers fire inside a component). */
+import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, Timeout } from '../scheduler.ts';
+import promises from './timers-promises.ts';
 
-export const setTimeout = (callback: Callback, ms?: number, ...args: unknown[]) => globals.setTimeout!(callback, ms, ...args);
-export const clearTimeout = (handle: unknown) => globals.clearTimeout!(handle);
-export const setInterval = (callback: Callback, ms?: number, ...args: unknown[]) => globals.setInterval!(callback, ms, ...args);
-export const clearInterval = (handle: unknown) => globals.clearInterval!(handle);
-export const setImmediate = (callback: Callback, ...args: unknown[]) => globals.setImmediate!(callback, ...args);
-export const clearImmediate = (handle: unknown) => globals.clearImmediate!(handle);
-export const queueMicrotask = (callback: () => void) => globalThis.queueMicrotask(callback);
+/** Node wraps its legacy timer functions in util.deprecate: named "deprecated", length 0. */
+const wrapDeprecated = (fn: (item: unknown, msecs?: unknown) => void) =>
+  function deprecated(...args: unknown[]): void {
+    fn(args[0], args[1]);
+  };
 
-/** node:timers/promises */
-export const promises = {
-  setTimeout: <T>(ms = 1, value?: T): Promise<T | undefined> => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
-  setImmediate: <T>(value?: T): Promise<T | undefined> => new Promise((resolve) => setImmediate(() => resolve(value))),
-};
+/** Legacy: restarts a timer object's countdown. */
+export const active = wrapDeprecated((timer) => {
+  if (timer instanceof Timeout) timer.refresh();
+});
+export const _unrefActive = active;
+/** Legacy: clears a timer object. */
+export const unenroll = wrapDeprecated((timer) => clearTimeout(timer));
+/** Legacy: makes any object a timer; not supported in an isolated package. */
+export const enroll = wrapDeprecated(() => {
+  throw Object.assign(new Error('isolate-deps: timers.enroll() (deprecated in Node) is not supported in an isolated package; use setTimeout'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+});
 
-export default { setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask, promises };
+export { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout, promises };
+
+export default { setTimeout, clearTimeout, setImmediate, clearImmediate, setInterval, clearInterval, _unrefActive, active, unenroll, enroll, promises };
