@@ -9,7 +9,7 @@ import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isola
 import './environment.ts';
 import { nextTimerDelay, runDueTimers } from './scheduler.ts';
 import './v8-stack-trace.ts';
-import './intl-segmenter.ts';
+import './intl/index.ts';
 import { encodeThrown, GuestHandles } from './handles.ts';
 
 export interface Root {
