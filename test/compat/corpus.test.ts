@@ -5,7 +5,9 @@ import { CORPUS as ALL } from './corpus.ts';
 
 // One app, one policy, one build for the whole corpus: esbuild compiles every component in the same run and
 // the content-addressed cache keeps them for the next run.
-const CORPUS = ALL.filter((p) => !p.unsupported);
+// ISOLATE_DEPS_CORPUS_ONLY=luxon,slugify builds and runs only those (for development; CI never sets it).
+const ONLY = process.env.ISOLATE_DEPS_CORPUS_ONLY?.split(',');
+const CORPUS = ALL.filter((p) => !p.unsupported && (!ONLY || ONLY.includes(p.name)));
 const UNSUPPORTED = ALL.filter((p) => p.unsupported);
 const specifiers = CORPUS.flatMap((p) => p.specifiers);
 const APP = `

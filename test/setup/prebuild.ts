@@ -55,6 +55,8 @@ export const COMPONENTS: Component[] = [
   { package: 'misbehaving', entry: allow({ env: ['A'] }), specifiers: ['misbehaving/load-spin'] },
   // the built-ins conformance test
   { package: 'builtins-probe', specifiers: ['builtins-probe', 'builtins-probe/esm'] },
+  // Intl in the guest (test/compat/intl.test.ts)
+  { package: 'intl-probe' },
   // guests that call the host interfaces directly (the hostInterfacesFromPackages seam)
   { package: 'misbehaving', specifiers: ['misbehaving', 'misbehaving/boundary.mjs'] },
   { package: 'attack-net-abuse', entry: allow({ net: NET }) },

@@ -37,14 +37,15 @@ function callHost<T>(state: State, method: string, args: unknown[]): T {
 }
 
 type Method = (state: State, ...args: unknown[]) => unknown;
+/** A prototype method, or with `bound` a getter that returns it bound to the instance (`format`, `compare`), the same one each time. */
+type Member = [length: number, method: Method, bound?: 'bound'];
 
 interface ServiceShape {
   /** DateTimeFormat, NumberFormat and Collator may be called without `new` (ECMA-402's legacy constructors). */
   callable?: boolean;
   length?: number;
-  methods: Record<string, [length: number, Method]>;
-  /** Getters that return a function bound to the instance (`format`, `compare`), the same one each time. */
-  boundGetters?: Record<string, [length: number, Method]>;
+  /** In Node's order (after `resolvedOptions`). */
+  members: Record<string, Member>;
 }
 
 function defineFunction<F extends (...args: never[]) => unknown>(fn: F, name: string, length: number): F {
@@ -66,21 +67,22 @@ function defineService(name: string, shape: ServiceShape): unknown {
   }
   defineFunction(IntlService, name, shape.length ?? 0);
   const proto = IntlService.prototype as object;
-  const methods: Record<string, [number, Method]> = { resolvedOptions: [0, (state) => JSON.parse(state.resolved)], ...shape.methods };
-  for (const [member, [length, method]] of Object.entries(methods)) {
+  const members: Record<string, Member> = { resolvedOptions: [0, (state) => JSON.parse(state.resolved)], ...shape.members };
+  for (const [member, [length, method, bound]] of Object.entries(members)) {
+    if (bound) {
+      const getter = function (this: unknown) {
+        const state = stateOf(this, name, member);
+        let fn = state.bound.get(member);
+        if (!fn) state.bound.set(member, (fn = defineFunction((...args: unknown[]) => method(state, ...args), '', length)));
+        return fn;
+      };
+      Object.defineProperty(proto, member, { get: defineFunction(getter, `get ${member}`, 0), configurable: true });
+      continue;
+    }
     const fn = defineFunction(function (this: unknown, ...args: unknown[]) {
       return method(stateOf(this, name, member), ...args);
     }, member, length);
     Object.defineProperty(proto, member, { value: fn, writable: true, configurable: true });
-  }
-  for (const [member, [length, method]] of Object.entries(shape.boundGetters ?? {})) {
-    const getter = function (this: unknown) {
-      const state = stateOf(this, name, member);
-      let bound = state.bound.get(member);
-      if (!bound) state.bound.set(member, (bound = defineFunction((...args: unknown[]) => method(state, ...args), '', length)));
-      return bound;
-    };
-    Object.defineProperty(proto, member, { get: defineFunction(getter, `get ${member}`, 0), configurable: true });
   }
   Object.defineProperty(proto, Symbol.toStringTag, { value: `Intl.${name}`, configurable: true });
   const supportedLocalesOf = defineFunction(function supportedLocalesOf(locales: unknown, options?: unknown) {
@@ -109,57 +111,56 @@ function stringList(list: unknown): string[] {
 export const INTL_SERVICES: Record<string, unknown> = {
   DateTimeFormat: defineService('DateTimeFormat', {
     callable: true,
-    boundGetters: { format: [1, (s, date) => callHost(s, 'format', [timeArg(date)])] },
-    methods: {
+    members: {
       formatToParts: [1, (s, date) => callHost(s, 'formatToParts', [timeArg(date)])],
+      format: [1, (s, date) => callHost(s, 'format', [timeArg(date)]), 'bound'],
       formatRange: [2, (s, start, end) => callHost(s, 'formatRange', bothDates(start, end))],
       formatRangeToParts: [2, (s, start, end) => callHost(s, 'formatRangeToParts', bothDates(start, end))],
     },
   }),
   NumberFormat: defineService('NumberFormat', {
     callable: true,
-    boundGetters: { format: [1, (s, value) => callHost(s, 'format', [numericArg(value)])] },
-    methods: {
+    members: {
       formatToParts: [1, (s, value) => callHost(s, 'formatToParts', [numericArg(value)])],
+      format: [1, (s, value) => callHost(s, 'format', [numericArg(value)]), 'bound'],
       formatRange: [2, (s, start, end) => callHost(s, 'formatRange', [numericArg(start), numericArg(end)])],
       formatRangeToParts: [2, (s, start, end) => callHost(s, 'formatRangeToParts', [numericArg(start), numericArg(end)])],
     },
   }),
   Collator: defineService('Collator', {
     callable: true,
-    boundGetters: {
+    members: {
       compare: [2, (s, a, b) => {
         const [x, y] = [String(a), String(b)];
         // Equal strings are equal under every collation: sorting skips a host call for each duplicate.
         return x === y ? 0 : callHost(s, 'compare', [x, y]);
-      }],
+      }, 'bound'],
     },
-    methods: {},
   }),
   PluralRules: defineService('PluralRules', {
-    methods: {
+    members: {
       select: [1, (s, n) => callHost(s, 'select', [numberArg(Number(n))])],
       selectRange: [2, (s, a, b) => callHost(s, 'selectRange', [numberArg(Number(a)), numberArg(Number(b))])],
     },
   }),
   RelativeTimeFormat: defineService('RelativeTimeFormat', {
-    methods: {
+    members: {
       format: [2, (s, value, unit) => callHost(s, 'format', [numberArg(Number(value)), String(unit)])],
       formatToParts: [2, (s, value, unit) => callHost(s, 'formatToParts', [numberArg(Number(value)), String(unit)])],
     },
   }),
   ListFormat: defineService('ListFormat', {
-    methods: {
+    members: {
       format: [1, (s, list) => callHost(s, 'format', [stringList(list)])],
       formatToParts: [1, (s, list) => callHost(s, 'formatToParts', [stringList(list)])],
     },
   }),
   DisplayNames: defineService('DisplayNames', {
     length: 2,
-    methods: { of: [1, (s, code) => callHost(s, 'of', [String(code)])] },
+    members: { of: [1, (s, code) => callHost(s, 'of', [String(code)])] },
   }),
   Segmenter: defineService('Segmenter', {
-    methods: {
+    members: {
       segment: [1, (s, input) => {
         const text = String(input);
         return segmentsOf(text, callHost(s, 'segment', [text]));
