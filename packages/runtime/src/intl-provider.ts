@@ -19,6 +19,8 @@ const ERROR_NAMES = new Set(['RangeError', 'TypeError']);
 
 type Reply = { ok: unknown } | { error: { name: string; message: string } };
 type Options = Record<string, string | number | boolean | null>;
+/** A host Intl object (a formatter, collator, segmenter, ...) called by method name. */
+type HostService = Record<string, (...args: unknown[]) => unknown>;
 
 class BadRequest extends TypeError {}
 
@@ -28,15 +30,15 @@ export type IntlProvider = {
 };
 
 export function createIntlProvider(): IntlProvider {
-  const formatters = new Map<string, Record<string, (...args: unknown[]) => unknown>>();
+  const formatters = new Map<string, HostService>();
 
   /** The host formatter for these locales and options, constructed once and kept while it is in use. */
-  function formatter(service: string, locales: string[] | undefined, options: Options): Record<string, (...args: unknown[]) => unknown> {
+  function formatter(service: string, locales: string[] | undefined, options: Options): HostService {
     const key = `${service}\u0000${JSON.stringify(locales)}\u0000${JSON.stringify(options)}`;
     let cached = formatters.get(key);
     if (cached) formatters.delete(key);
     else {
-      const Constructor = (Intl as unknown as Record<string, new (l?: string[], o?: Options) => Record<string, (...args: unknown[]) => unknown>>)[service]!;
+      const Constructor = (Intl as unknown as Record<string, new (l?: string[], o?: Options) => HostService>)[service]!;
       cached = new Constructor(locales, options);
       if (formatters.size >= FORMATTER_CACHE_SIZE) formatters.delete(formatters.keys().next().value!);
     }
@@ -115,14 +117,41 @@ function callBuiltin(name: string, locales: string[] | undefined, options: Optio
   }
 }
 
-/** A segmentation as the length of each segment, and for words whether each is word-like: the guest slices its own string. */
-function segmentLengths(segmenter: Record<string, (...args: unknown[]) => unknown>, input: string): { lengths: number[]; wordLike?: boolean[] } {
-  const lengths: number[] = [];
+/** Characters V8 segments at once: its segment iterator costs time quadratic in the length of the string it walks. */
+const SEGMENT_WINDOW = 1024;
+/** Segments of context kept before a window, so rules that look back (flags, words) decide as they would on the whole text. */
+const SEGMENT_CONTEXT = 4;
+
+/**
+ * A segmentation as the length of each segment, and for words whether each is word-like: the guest slices its
+ * own string. The text is walked in windows that restart a few segments back, so a long text costs linear time.
+ */
+function segmentLengths(segmenter: HostService, input: string): { lengths: number[]; wordLike?: boolean[] } {
+  const starts: number[] = [];
   const wordLike: boolean[] = [];
-  for (const part of segmenter.segment!(input) as Iterable<{ segment: string; isWordLike?: boolean }>) {
-    lengths.push(part.segment.length);
-    if (part.isWordLike !== undefined) wordLike.push(part.isWordLike);
+  let done = 0;
+  let window = SEGMENT_WINDOW;
+  while (done < input.length) {
+    const from = starts.length > SEGMENT_CONTEXT ? starts[starts.length - SEGMENT_CONTEXT]! : 0;
+    const to = Math.min(input.length, done + window);
+    const found: { index: number; isWordLike?: boolean }[] = [];
+    for (const part of segmenter.segment!(input.slice(from, to)) as Iterable<{ index: number; isWordLike?: boolean }>) found.push({ index: from + part.index, isWordLike: part.isWordLike });
+    // The last segment of a window may continue past it: it is decided again by the next window.
+    const settled = to === input.length ? found : found.slice(0, -1);
+    const fresh = settled.filter((part) => part.index >= done);
+    if (fresh.length === 0) {
+      window *= 2; // a segment longer than the window
+      continue;
+    }
+    // Segments before `done` were settled by an earlier window; the first fresh one starts at `done`.
+    for (const part of fresh) {
+      starts.push(part.index);
+      if (part.isWordLike !== undefined) wordLike.push(part.isWordLike);
+    }
+    done = to === input.length ? input.length : found.at(-1)!.index;
+    window = SEGMENT_WINDOW;
   }
+  const lengths = starts.map((start, i) => (starts[i + 1] ?? input.length) - start);
   return wordLike.length > 0 ? { lengths, wordLike } : { lengths };
 }
 
