@@ -42,7 +42,7 @@ describe('Intl inside a component', () => {
 
   it('throws Node’s RangeError and TypeError, with Node’s message, for a bad locale, zone, option, unit or normalization form', () => {
     const errors = Object.fromEntries(Object.entries(isolated.behaviour).filter(([, r]) => r.threw));
-    expect(Object.keys(errors).sort()).toEqual(['canonicalBad', 'currencyMissing', 'dateBadLocale', 'dateBadZone', 'dateConflict', 'dateInvalid', 'displayNamesNoType', 'listNotString', 'normalizeBadForm', 'normalizeNull', 'numberBadDigits', 'relativeBadUnit']);
+    expect(Object.keys(errors).sort()).toEqual(['canonicalBad', 'currencyMissing', 'dateBadLocale', 'dateBadZone', 'dateConflict', 'dateInvalid', 'displayNamesNoType', 'listNotString', 'localeBad', 'localeMissing', 'normalizeBadForm', 'normalizeNull', 'numberBadDigits', 'relativeBadUnit']);
     expect(errors.normalizeBadForm).toEqual({ threw: 'RangeError', message: 'The normalization form should be one of NFC, NFD, NFKC, NFKD.' });
     expect(errors.dateBadZone).toEqual({ threw: 'RangeError', message: 'Invalid time zone specified: Mars/Olympus_Mons' });
   });

@@ -62,8 +62,12 @@ const INTL_METHODS = ['format', 'formatToParts', 'formatRange', 'formatRangeToPa
 const INTL_BUILTINS = ['Date.toLocaleString', 'Number.toLocaleString', 'BigInt.toLocaleString', 'String.localeCompare', 'String.toLocaleUpperCase', 'String.normalize', 'Intl.getCanonicalLocales', 'Intl.supportedValuesOf', 'Object.constructor', 'eval'];
 const INTL_OPTIONS = ['timeZone', 'locale', 'currency', 'style', 'unit', 'type', 'granularity', 'maximumFractionDigits', 'minimumIntegerDigits', 'roundingIncrement', 'calendar', 'numberingSystem', 'hourCycle', 'dateStyle', '__proto__', 'constructor'];
 
-/** A request for isolate:guest/intl: known services, methods and options with hostile values, tagged numbers, huge inputs, or no JSON at all. */
-function intlRequest(hostileString: fc.Arbitrary<string>): fc.Arbitrary<string> {
+/**
+ * A request for isolate:guest/intl: known services, methods and options with hostile values, tagged numbers,
+ * costly inputs (scaled by `huge`, as the other strings are), or no JSON at all.
+ */
+function intlRequest(hostileString: fc.Arbitrary<string>, huge: number): fc.Arbitrary<string> {
+  const scale = Math.min(1, huge / 1_000_000);
   const value = fc.oneof(hostileString, fc.double(), fc.constantFrom('NaN', 'Infinity', '-0', 'UTC', 'Etc/GMT+99', 'Mars/Base', 'EUR', 'kilometer-per-hour', 'u-ca-hebrew', 'x'.repeat(300)), fc.boolean(), fc.constant(null), fc.anything({ maxDepth: 2 }));
   const locales = fc.oneof(fc.constant(null), fc.array(fc.oneof(fc.constantFrom('en-US', 'de', 'ar-EG-u-nu-arab', 'x-private', 'root', 'en_US', ''), hostileString), { maxLength: 40 }), fc.anything({ maxDepth: 2 }));
   const options = fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom(...INTL_OPTIONS), hostileString), value, { maxKeys: 5 }), fc.anything({ maxDepth: 2 }));
@@ -71,8 +75,8 @@ function intlRequest(hostileString: fc.Arbitrary<string>): fc.Arbitrary<string> 
     value,
     fc.integer({ min: 0, max: 2_000 }).map((n) => ({ bigint: '9'.repeat(n) })),
     fc.constantFrom({ decimal: '1e999999999' }, { decimal: '-1e-999999999' }, { decimal: 'abc' }, { bigint: '-0x1' }, { decimal: '9'.repeat(2000) }),
-    fc.integer({ min: 0, max: 20_000 }).map((n) => Array.from({ length: n }, (_, i) => `item${i}`)),
-    fc.constantFrom('\ufdfa'.repeat(50_000), 'e\u0301'.repeat(100_000), '👨‍👩‍👧'.repeat(30_000)),
+    fc.integer({ min: 0, max: Math.ceil(20_000 * scale) }).map((n) => Array.from({ length: n }, (_, i) => `item${i}`)),
+    fc.constantFrom('\ufdfa'.repeat(50_000 * scale), 'e\u0301'.repeat(100_000 * scale), '👨‍👩‍👧'.repeat(30_000 * scale)),
   );
   const request = fc.record(
     { service: fc.oneof(fc.constantFrom(...INTL_SERVICES), hostileString), builtin: fc.oneof(fc.constantFrom(...INTL_BUILTINS), hostileString), method: fc.oneof(fc.constantFrom(...INTL_METHODS), hostileString), locales, options, args: fc.oneof(fc.array(argument, { maxLength: 3 }), fc.anything({ maxDepth: 2 })) },
@@ -109,7 +113,7 @@ export function witCall(grantedPort: number, options: { knownCapabilities?: bool
     call('fs', 'mkdir', fc.tuple(path, fc.boolean())),
     call('fs', 'rm', fc.tuple(path, fc.boolean())),
     call('net', 'request', fc.tuple(netRequest(grantedPort, hostileString))),
-    call('intl', 'call', fc.tuple(intlRequest(hostileString))),
+    call('intl', 'call', fc.tuple(intlRequest(hostileString, options.hugeString ?? 1_000_000))),
   );
 }
 

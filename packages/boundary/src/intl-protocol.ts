@@ -35,7 +35,12 @@ export const SERVICES: Record<string, Service> = {
   ListFormat: { options: ['localeMatcher', 'type', 'style'], methods: { format: ['strings'], formatToParts: ['strings'] } },
   DisplayNames: { options: ['localeMatcher', 'style', 'type', 'fallback', 'languageDisplay'], methods: { of: ['string'] } },
   Segmenter: { options: ['localeMatcher', 'granularity'], methods: { segment: ['string'] } },
+  // One tag (the only entry of `locales`); `describe` answers every getter at once.
+  Locale: { options: ['language', 'script', 'region', 'calendar', 'collation', 'hourCycle', 'caseFirst', 'numeric', 'numberingSystem'], methods: { describe: [], maximize: [], minimize: [] } },
 };
+
+/** Intl.Locale's getters, in Node's order: the host's `describe` answers them all. */
+export const LOCALE_FIELDS = ['language', 'script', 'region', 'baseName', 'calendar', 'caseFirst', 'collation', 'hourCycle', 'numeric', 'numberingSystem', 'calendars', 'collations', 'hourCycles', 'numberingSystems', 'textInfo', 'timeZones', 'weekInfo'];
 
 /**
  * The locale-sensitive methods of other built-ins (their `this` comes first among the arguments), and the

@@ -1,4 +1,4 @@
-import { BUILTIN_METHODS, SERVICES, type ArgumentKind } from '@isolate-deps/boundary';
+import { BUILTIN_METHODS, LOCALE_FIELDS, SERVICES, type ArgumentKind } from '@isolate-deps/boundary';
 
 /**
  * isolate:guest/intl: the guest engine has no Intl, so it asks the host's. The interface is pure (data in,
@@ -53,6 +53,7 @@ export function createIntlProvider(): IntlProvider {
       const service = own(SERVICES, request.service);
       if (!service) throw new BadRequest(`unknown Intl service ${quote(request.service)}`);
       const method = String(request.method);
+      if (request.service === 'Locale') return answerLocale(locales, decodeOptions(request.options, service.options, false), method);
       if (method === 'supportedLocalesOf') {
         const options = decodeOptions(request.options, ['localeMatcher'], false);
         return (Intl as unknown as Record<string, { supportedLocalesOf: (l?: string[], o?: Options) => string[] }>)[request.service]!.supportedLocalesOf(locales, options);
@@ -88,6 +89,16 @@ export function createIntlProvider(): IntlProvider {
       return JSON.stringify(reply);
     },
   };
+}
+
+/** Intl.Locale: no formatter to keep, and every answer is data (its getters at once, or the tag of a maximized or minimized locale). */
+function answerLocale(locales: string[] | undefined, options: Options, method: string): unknown {
+  if (locales?.length !== 1) throw new BadRequest('a Locale is made from one tag');
+  const locale = new Intl.Locale(locales[0]!, options) as unknown as Record<string, unknown> & Intl.Locale;
+  if (method === 'maximize') return locale.maximize().toString();
+  if (method === 'minimize') return locale.minimize().toString();
+  if (method !== 'describe') throw new BadRequest(`Intl.Locale has no method ${quote(method)}`);
+  return { tag: locale.toString(), ...Object.fromEntries(LOCALE_FIELDS.map((field) => [field, locale[field]])) };
 }
 
 function callBuiltin(name: string, locales: string[] | undefined, options: Options, args: unknown[]): unknown {

@@ -5,6 +5,7 @@
  */
 import { ask, localeList } from './host-intl.ts';
 import { installLocaleMethods } from './builtins.ts';
+import { Locale } from './locale.ts';
 import { INTL_SERVICES } from './services.ts';
 
 function intlFunction(name: string, length: number, fn: (value?: unknown) => unknown): PropertyDescriptor {
@@ -13,10 +14,12 @@ function intlFunction(name: string, length: number, fn: (value?: unknown) => unk
   return { value: fn, writable: true, configurable: true };
 }
 
+const NODE_ORDER = ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Locale', 'DisplayNames', 'Segmenter'];
+
 const Intl = Object.create(Object.prototype, {
   getCanonicalLocales: intlFunction('getCanonicalLocales', 1, (locales) => ask({ builtin: 'Intl.getCanonicalLocales', locales: localeList(locales), args: [] })),
   supportedValuesOf: intlFunction('supportedValuesOf', 1, (key) => ask({ builtin: 'Intl.supportedValuesOf', args: [String(key)] })),
-  ...Object.fromEntries(Object.entries(INTL_SERVICES).map(([name, value]) => [name, { value, writable: true, configurable: true }])),
+  ...Object.fromEntries(NODE_ORDER.map((name) => [name, { value: name === 'Locale' ? Locale : INTL_SERVICES[name], writable: true, configurable: true }])),
   [Symbol.toStringTag]: { value: 'Intl', configurable: true },
 }) as object;
 
