@@ -93,9 +93,10 @@ if (process.env.POLYFILL !== 'skip') {
   const bundleOf = async (locales) => (await build({ stdin: { contents: entry(locales), resolveDir: dir, loader: 'js' }, bundle: true, write: false, minify: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], logLevel: 'silent' })).outputFiles[0].contents;
   const english = await bundleOf(() => ['en.js']);
   const every = await bundleOf((s) => execFileSync('ls', [path.join(dir, `node_modules/@formatjs/intl-${s}/locale-data`)], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.js')));
-  const compilerRequire = createRequire(path.join(repo, 'packages/compiler/package.json'));
-  const { componentize } = await import(compilerRequire.resolve('@bytecodealliance/componentize-js'));
-  const { transpileBytes } = await import(compilerRequire.resolve('@bytecodealliance/jco-transpile'));
+  // The compiler's own copies (ESM-only packages, imported by path).
+  const tools = path.join(repo, 'packages/compiler/node_modules/@bytecodealliance');
+  const { componentize } = await import(path.join(tools, 'componentize-js/src/componentize.js'));
+  const { transpileBytes } = await import(path.join(tools, 'jco-transpile/dist/index.js'));
   writeFileSync(path.join(dir, 'bench.js'), english);
   writeFileSync(path.join(dir, 'world.wit'), 'package bench:intl;\nworld bench {\n  export run: func(kind: string, count: u32) -> string;\n}\n');
   const { component } = await componentize({ sourcePath: path.join(dir, 'bench.js'), witPath: path.join(dir, 'world.wit'), worldName: 'bench', disableFeatures: ['random', 'stdio', 'clocks', 'http', 'fetch-event'] });

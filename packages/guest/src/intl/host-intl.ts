@@ -19,6 +19,9 @@ export interface Request {
 
 const ERRORS: Record<string, ErrorConstructor> = { RangeError, TypeError };
 
+/** Intl.Locale instances (registered by locale.ts): one stands for a single locale, as a string does. */
+export const LOCALE_INSTANCES = new WeakSet<object>();
+
 /** Sends one request; a host failure becomes the guest error Node would throw (RangeError, TypeError). */
 export function ask<T>(request: Request): T {
   return send<T>(JSON.stringify(request));
@@ -35,6 +38,7 @@ export function send<T>(requestJson: string): T {
 export function localeList(locales: unknown): Locales {
   if (locales === undefined) return null;
   if (typeof locales === 'string') return [locales];
+  if (typeof locales === 'object' && locales !== null && LOCALE_INSTANCES.has(locales)) return [String(locales)];
   if (locales === null) throw new TypeError('Cannot convert undefined or null to object');
   const list: string[] = [];
   for (const locale of Array.from(Object(locales) as ArrayLike<unknown>)) {

@@ -3,7 +3,7 @@
  * instance is plain data afterwards; maximize() and minimize() ask again and build a new Locale from the tag.
  */
 import { LOCALE_FIELDS, SERVICES } from '@isolate-deps/boundary';
-import { ask, optionsFrom, type Options } from './host-intl.ts';
+import { ask, LOCALE_INSTANCES, optionsFrom, type Options } from './host-intl.ts';
 
 const data = new WeakMap<object, Record<string, unknown>>();
 
@@ -28,6 +28,7 @@ function Locale(this: object, tag?: unknown, options?: unknown): object {
   if (!new.target) throw new TypeError("Constructor Intl.Locale requires 'new'");
   const request = (method: string, read: Options) => ask<Record<string, unknown>>({ service: 'Locale', method, locales: [tagOf(tag)], options: read, args: [] });
   data.set(this, request('describe', optionsFrom(options, SERVICES.Locale!.options)));
+  LOCALE_INSTANCES.add(this);
   return this;
 }
 named(Locale, 'Locale', 1);
