@@ -3,9 +3,10 @@ import { BUILTIN_METHODS, LOCALE_FIELDS, SERVICES, type ArgumentKind } from '@is
 /**
  * isolate:guest/intl: the guest engine has no Intl, so it asks the host's. The interface is pure (data in,
  * a string out) and always imported: it reaches nothing but Intl itself, over primitive values. Every request
- * is checked against intl-options.ts (services, methods, option names, argument types) and size limits before
- * Intl sees it, and every failure comes back as data. The one piece of host information Intl would reveal, the
- * host's time zone, is never used: a formatter without a `timeZone` formats in UTC, as the guest's Date does.
+ * is checked against intl-protocol.ts in @isolate-deps/boundary (services, methods, option names, argument
+ * types) and size limits before Intl sees it, and every failure comes back as data. The one piece of host
+ * information Intl would reveal, the host's time zone, is never used: a formatter without a `timeZone` formats
+ * in UTC, as the guest's Date does.
  */
 
 /** Characters in one request: normalize() of a long text fits, a flood does not. */
