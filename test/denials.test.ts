@@ -82,7 +82,7 @@ describe('a hijacked dependency with nothing granted', () => {
   it('has no WASI imports at all: no filesystem preopens, no host environment', () => {
     const [compiled] = app.compiled;
     expect(compiled!.imports.some((i) => i.startsWith('wasi:'))).toBe(false);
-    expect(compiled!.imports.sort()).toEqual(['isolate:guest/boundary', 'isolate:guest/clock', 'isolate:guest/console', 'isolate:guest/random']);
+    expect(compiled!.imports.sort()).toEqual(['isolate:guest/boundary', 'isolate:guest/clock', 'isolate:guest/console', 'isolate:guest/intl', 'isolate:guest/random']);
     expect(compiled!.wit).not.toMatch(/import (fs|env|net);/);
   });
 });

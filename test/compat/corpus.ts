@@ -126,6 +126,57 @@ export const CORPUS: CorpusPackage[] = [
       return [d.utc().format('YYYY-MM-DD HH:mm:ss'), d.add(1, 'month').utc().format(), d.isBefore(dayjs('2021-01-01')), dayjs.utc('2020-05-06').format('ddd D MMM'), d.diff(dayjs('2019-12-25T03:04:05Z'), 'day'), d.from(d.add(3, 'day')), dayjs.isDayjs(d), d.valueOf(), d.toISOString()];`,
   },
   {
+    // Intl in the guest (isolate:guest/intl): zones, DST, locales, relative time, durations, month names.
+    name: 'luxon',
+    specifiers: ['luxon'],
+    scenario: `const { DateTime, Duration, Interval, Info } = m('luxon');
+      const dt = DateTime.fromISO('2020-01-02T03:04:05Z', { zone: 'America/New_York' });
+      const paris = (iso) => DateTime.fromISO(iso, { zone: 'Europe/Paris' });
+      return [dt.toISO(), dt.toFormat('yyyy LLL dd HH:mm ZZZZ'), dt.toFormat('ZZZZZ'), dt.setLocale('fr').toLocaleString(DateTime.DATETIME_FULL), dt.toLocaleString(DateTime.DATE_HUGE), dt.setZone('Asia/Tokyo').toISO(), dt.offset, dt.zoneName, dt.isInDST,
+        DateTime.fromISO('2020-03-08T01:30:00', { zone: 'America/New_York' }).plus({ hours: 1 }).toISO(), paris('2020-07-01T12:00:00').toRelative({ base: paris('2020-07-04T12:00:00') }), paris('2020-07-01T12:00:00').setLocale('de').toRelativeCalendar({ base: paris('2020-07-02T12:00:00') }),
+        Duration.fromObject({ hours: 2, minutes: 30 }).toHuman(), Duration.fromObject({ days: 1, hours: 3 }).reconfigure({ locale: 'es' }).toHuman({ listStyle: 'long' }), Info.months('long', { locale: 'de' }), Info.weekdays('short', { locale: 'ja' }), Info.isValidIANAZone('Mars/Olympus'),
+        DateTime.fromFormat('12/25/2020 14:30', 'MM/dd/yyyy HH:mm', { zone: 'UTC' }).toISO(), DateTime.fromFormat('25 décembre 2020', 'dd LLLL yyyy', { locale: 'fr', zone: 'UTC' }).toISODate(),
+        Interval.fromDateTimes(paris('2020-01-01T00:00:00'), paris('2020-03-01T00:00:00')).length('days'), DateTime.fromISO('2020-01-02', { zone: 'UTC' }).toLocaleString({ weekday: 'long', month: 'long', day: 'numeric', hour: '2-digit', hourCycle: 'h23' })];`,
+  },
+  {
+    // String.prototype.normalize('NFKD') in the guest.
+    name: 'slugify',
+    specifiers: ['slugify'],
+    scenario: `const slugify = m('slugify');
+      return [slugify('Crème brûlée à la café', { lower: true }), slugify('Ünïcödé ẞtraße', { locale: 'de' }), slugify('  Hello   World!  ', { strict: true }), slugify('I ♥ Dogs'), slugify('Ærøskøbing Ōsaka', { lower: true, trim: true }), slugify('ｆｕｌｌｗｉｄｔｈ 𝐛𝐨𝐥𝐝'), slugify('e\\u0301tude')];`,
+  },
+  {
+    // Intl.DateTimeFormat with IANA zones (formatToParts, timeZoneName) in the guest.
+    name: 'date-fns-tz',
+    specifiers: ['date-fns-tz'],
+    scenario: `const { formatInTimeZone, fromZonedTime, getTimezoneOffset } = m('date-fns-tz');
+      const d = new Date('2020-01-02T03:04:05Z');
+      return [formatInTimeZone(d, 'America/New_York', 'yyyy-MM-dd HH:mm:ss zzz'), formatInTimeZone(d, 'Asia/Kolkata', 'yyyy-MM-dd HH:mm:ss XXX (zzzz)'), formatInTimeZone(new Date('2020-07-01T12:00:00Z'), 'Europe/London', 'PPPPpppp'),
+        fromZonedTime('2020-01-02 03:04:05', 'Asia/Tokyo').toISOString(), getTimezoneOffset('America/New_York', d), getTimezoneOffset('Australia/Lord_Howe', new Date('2020-07-01T00:00:00Z'))];`,
+  },
+  {
+    // Intl.PluralRules, NumberFormat (currency, compact, percent), ListFormat, RelativeTimeFormat, DateTimeFormat in the guest.
+    name: 'i18next',
+    specifiers: ['i18next'],
+    scenario: `const i18n = m('i18next').createInstance();
+      await i18n.init({ lng: 'en', resources: {
+        en: { translation: { items_one: '{{count}} item', items_other: '{{count}} items', price: 'Price: {{val, currency(EUR)}}', big: '{{val, number(notation: compact)}}', share: '{{val, number(style: percent)}}', list: 'Buy {{val, list}}', ago: '{{val, relativetime(day)}}', when: 'On {{val, datetime}}' } },
+        ar: { translation: { items_zero: 'zero', items_one: 'one', items_two: 'two', items_few: 'few', items_many: 'many', items_other: 'other' } },
+        de: { translation: { price: '{{val, currency(EUR)}}', list: '{{val, list(type: disjunction)}}', ago: '{{val, relativetime(quarter)}}' } } } });
+      const when = new Date('2020-01-02T03:04:05Z');
+      return [i18n.t('items', { count: 1 }), i18n.t('items', { count: 5 }), i18n.t('price', { val: 1234.5 }), i18n.t('big', { val: 1234567 }), i18n.t('share', { val: 0.256 }), i18n.t('list', { val: ['apples', 'pears', 'plums'] }), i18n.t('ago', { val: -3 }),
+        i18n.t('when', { val: when, formatParams: { val: { timeZone: 'America/New_York', dateStyle: 'full', timeStyle: 'short' } } }), [0, 1, 2, 3, 11, 100].map((count) => i18n.t('items', { count, lng: 'ar' })),
+        i18n.t('price', { val: 1234.5, lng: 'de' }), i18n.t('list', { val: ['Äpfel', 'Birnen'], lng: 'de' }), i18n.t('ago', { val: 2, lng: 'de' })];`,
+  },
+  {
+    // String.prototype.localeCompare (the host's collation) sorting in the guest.
+    name: 'match-sorter',
+    specifiers: ['match-sorter'],
+    scenario: `const { matchSorter, rankings } = m('match-sorter');
+      const words = ['zebra', 'Äpfel', 'apple', 'Apple', 'éclair', 'eclair', 'Zürich', 'zucchini', 'ábaco', 'abacus'];
+      return [matchSorter(words, ''), matchSorter(words, 'a'), matchSorter(words, 'ecl'), matchSorter(['résumé', 'resume', 'RESUME'], 'resume', { threshold: rankings.CONTAINS })];`,
+  },
+  {
     name: 'date-fns',
     specifiers: ['date-fns', 'date-fns/format'],
     scenario: `const { addDays, differenceInCalendarDays, formatISO, parseISO, isValid, eachDayOfInterval } = m('date-fns'); const { format } = m('date-fns/format');

@@ -57,6 +57,8 @@ export const COMPONENTS: Component[] = [
   { package: 'timer-probe' },
   // the built-ins conformance test
   { package: 'builtins-probe', specifiers: ['builtins-probe', 'builtins-probe/esm'] },
+  // Intl in the guest (test/compat/intl.test.ts)
+  { package: 'intl-probe' },
   // guests that call the host interfaces directly (the hostInterfacesFromPackages seam)
   { package: 'misbehaving', specifiers: ['misbehaving', 'misbehaving/boundary.mjs'] },
   { package: 'attack-net-abuse', entry: allow({ net: NET }) },

@@ -6,7 +6,7 @@ import fc from 'fast-check';
  * at all, which only a caller inside the host process could pass.
  */
 export interface HostCall {
-  iface: 'boundary' | 'console' | 'clock' | 'random' | 'env' | 'fs' | 'net';
+  iface: 'boundary' | 'console' | 'clock' | 'random' | 'env' | 'fs' | 'net' | 'intl';
   fn: string;
   args: unknown[];
   wrongTypes?: true;
@@ -21,6 +21,7 @@ export const SIGNATURES: Record<HostCall['iface'], Record<string, { result: bool
   env: { get: { result: false }, names: { result: false } },
   fs: { readFile: { result: true }, writeFile: { result: true }, stat: { result: true }, readdir: { result: true }, mkdir: { result: true }, rm: { result: true } },
   net: { request: { result: true } },
+  intl: { call: { result: false } },
 };
 
 /** Largest `random.fill` the host serves; above it the call fails (and traps the caller's own instance). */
@@ -56,6 +57,36 @@ function netRequest(grantedPort: number, hostileString: fc.Arbitrary<string>): f
   return fc.oneof({ weight: 4, arbitrary: request.map((r) => JSON.stringify(r) ?? 'null') }, { weight: 1, arbitrary: hostileString }, { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null') });
 }
 
+const INTL_SERVICES = ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'DisplayNames', 'Segmenter', 'Locale', 'constructor', '__proto__'];
+const INTL_METHODS = ['format', 'formatToParts', 'formatRange', 'formatRangeToParts', 'compare', 'select', 'selectRange', 'of', 'segment', 'resolvedOptions', 'supportedLocalesOf', 'constructor', '__proto__', 'toString'];
+const INTL_BUILTINS = ['Date.toLocaleString', 'Number.toLocaleString', 'BigInt.toLocaleString', 'String.localeCompare', 'String.toLocaleUpperCase', 'String.normalize', 'Intl.getCanonicalLocales', 'Intl.supportedValuesOf', 'Object.constructor', 'eval'];
+const INTL_OPTIONS = ['timeZone', 'locale', 'currency', 'style', 'unit', 'type', 'granularity', 'maximumFractionDigits', 'minimumIntegerDigits', 'roundingIncrement', 'calendar', 'numberingSystem', 'hourCycle', 'dateStyle', '__proto__', 'constructor'];
+
+/**
+ * A request for isolate:guest/intl: known services, methods and options with hostile values, tagged numbers,
+ * costly inputs (scaled by `huge`, as the other strings are), or no JSON at all.
+ */
+function intlRequest(hostileString: fc.Arbitrary<string>, huge: number): fc.Arbitrary<string> {
+  const scale = Math.min(1, huge / 1_000_000);
+  // Names get short hostile strings (the long ones go in values): a request costs about what the other calls do.
+  const name = (known: string[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: piece });
+  const value = fc.oneof(hostileString, fc.double(), fc.constantFrom('NaN', 'Infinity', '-0', 'UTC', 'Etc/GMT+99', 'Mars/Base', 'EUR', 'kilometer-per-hour', 'u-ca-hebrew', 'x'.repeat(300)), fc.boolean(), fc.constant(null), fc.anything({ maxDepth: 2 }));
+  const locales = fc.oneof(fc.constant(null), fc.array(fc.oneof(fc.constantFrom('en-US', 'de', 'ar-EG-u-nu-arab', 'x-private', 'root', 'en_US', ''), piece), { maxLength: 40 }), fc.array(hostileString, { maxLength: 2 }), fc.anything({ maxDepth: 2 }));
+  const options = fc.oneof(fc.dictionary(name(INTL_OPTIONS), value, { maxKeys: 5 }), fc.anything({ maxDepth: 2 }));
+  const argument = fc.oneof(
+    value,
+    fc.integer({ min: 0, max: 2_000 }).map((n) => ({ bigint: '9'.repeat(n) })),
+    fc.constantFrom({ decimal: '1e999999999' }, { decimal: '-1e-999999999' }, { decimal: 'abc' }, { bigint: '-0x1' }, { decimal: '9'.repeat(2000) }),
+    fc.integer({ min: 0, max: Math.ceil(20_000 * scale) }).map((n) => Array.from({ length: n }, (_, i) => `item${i}`)),
+    fc.constantFrom('\ufdfa'.repeat(50_000 * scale), 'e\u0301'.repeat(100_000 * scale), '👨‍👩‍👧'.repeat(30_000 * scale)),
+  );
+  const request = fc.record(
+    { service: name(INTL_SERVICES), builtin: name(INTL_BUILTINS), method: name(INTL_METHODS), locales, options, args: fc.oneof(fc.array(argument, { maxLength: 3 }), fc.anything({ maxDepth: 2 })) },
+    { requiredKeys: [] },
+  );
+  return fc.oneof({ weight: 6, arbitrary: request.map((r) => JSON.stringify(r) ?? 'null') }, { weight: 1, arbitrary: hostileString }, { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null') });
+}
+
 /**
  * Every host import with arguments of its WIT types. `grantedPort` is the one net port the grant names.
  * `knownCapabilities` keeps report-denial to the capability names the guest runtime uses.
@@ -84,6 +115,7 @@ export function witCall(grantedPort: number, options: { knownCapabilities?: bool
     call('fs', 'mkdir', fc.tuple(path, fc.boolean())),
     call('fs', 'rm', fc.tuple(path, fc.boolean())),
     call('net', 'request', fc.tuple(netRequest(grantedPort, hostileString))),
+    call('intl', 'call', fc.tuple(intlRequest(hostileString, options.hugeString ?? 1_000_000))),
   );
 }
 

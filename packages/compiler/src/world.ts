@@ -34,14 +34,18 @@ const INTERFACES = {
   net: `interface net {
     request: func(request: string) -> result<string, string>;
   }`,
+  // Capability-free: the host's Intl over primitive values (runtime/src/intl-provider.ts), so never a grant.
+  intl: `interface intl {
+    call: func(request: string) -> string;
+  }`,
 } as const;
 
 export type HostInterface = keyof typeof INTERFACES;
 export const HOST_INTERFACES = Object.keys(INTERFACES) as HostInterface[];
 
-/** The host interfaces a grant lets the component import. `boundary` (denial reports) is always there. */
+/** The host interfaces a grant lets the component import. `boundary` (denial reports) and `intl` are always there. */
 export function grantedInterfaces(grant: Grant): HostInterface[] {
-  const granted: HostInterface[] = ['boundary'];
+  const granted: HostInterface[] = ['boundary', 'intl'];
   if (grant.console) granted.push('console');
   if (grant.clock) granted.push('clock');
   if (grant.random) granted.push('random');

@@ -38,3 +38,7 @@ declare module 'isolate-deps:guest-config' {
   const config: { packageName: string; policyFile: string; cwd: string; onViolation?: 'log' };
   export default config;
 }
+declare module 'isolate:guest/intl' {
+  /** One Intl request as JSON; the reply is `{"ok": value}` or `{"error": {"name", "message"}}` as JSON. */
+  export function call(request: string): string;
+}

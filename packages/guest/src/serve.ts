@@ -9,7 +9,7 @@ import { decodeMarked, encode, isDataObject, Op, type ExportShape } from '@isola
 import './environment.ts';
 import { beginTurn, nextTimerDelay, runNextTimer } from './scheduler.ts';
 import './v8-stack-trace.ts';
-import './intl-segmenter.ts';
+import './intl/index.ts';
 import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
 import { watchArguments, withWriteBack, type WatchedArguments } from './write-back.ts';
 

@@ -3,6 +3,7 @@ import type { Grant } from '@isolate-deps/policy';
 import { detachedBoundaryImports } from './boundary-session.ts';
 import { createEnvProvider } from './env-provider.ts';
 import { createFsProvider } from './fs-provider.ts';
+import { createIntlProvider } from './intl-provider.ts';
 import { createNetProvider, type NetLimits } from './net-provider.ts';
 import { prefixedLines } from './terminal-text.ts';
 import { denialReporter } from './violations.ts';
@@ -32,6 +33,7 @@ export function createHostImports(context: BindingContext): Record<string, Recor
 
   const imports: Record<string, Record<string, unknown>> = {
     'isolate:guest/boundary': { reportDenial: report, ...detachedBoundaryImports() },
+    'isolate:guest/intl': createIntlProvider(),
   };
   if (grant.console) {
     imports['isolate:guest/console'] = {

@@ -1,4 +1,5 @@
 import type { BindingContext } from '../host-bindings.ts';
+import { createIntlProvider } from '../intl-provider.ts';
 import { prefixedLines } from '../terminal-text.ts';
 import { denialReporter } from '../violations.ts';
 import { createBrowserNetProvider } from './net-provider.ts';
@@ -14,6 +15,7 @@ export function createHostImports(context: BindingContext): Record<string, Recor
 
   const imports: Record<string, Record<string, unknown>> = {
     'isolate:guest/boundary': { reportDenial: report },
+    'isolate:guest/intl': createIntlProvider(),
   };
   if (grant.console) {
     imports['isolate:guest/console'] = {
