@@ -12,3 +12,4 @@ export { isolationAdvice, type IsolationAdvice } from './isolation-advice.ts';
 export { isAnalysisWorker, serveAnalysisWorker } from './analysis-pool.ts';
 export { appScope, isToolPackage, type DependencyScope } from './app-scope.ts';
 export type { DependencyGraph } from './tree.ts';
+export { isolationBlockers, type BlockingCapability, type IsolationBlocker } from './isolation-blockers.ts';

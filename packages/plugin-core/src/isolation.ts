@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { compilePackage, locatePackage, type CompiledPackage } from '@isolate-deps/compiler';
 import { DEFAULT_POLICY_FILE, findPackagePolicy, loadPolicy, type PackagePolicy, type Policy } from '@isolate-deps/policy';
+import { checkCanIsolate } from './isolation-check.ts';
 
 export interface IsolationOptions {
   /** Policy file; default: isolate-deps.policy.json in the build's working directory. */
@@ -91,11 +92,13 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
       if (!compilation) {
         compilation = (async () => {
           const installed = locatePackage(name, policy.root);
-          const label = `${name}@${installed.version} (${pending.size}/${names.length})`;
+          const entry = entryFor(name, installed.version);
+          checkCanIsolate(entry, installed.version, policy.root, policy.file);
+          const label = `${name}@${installed.version} (${pending.size + 1}/${names.length})`;
           const started = performance.now();
           progress(`isolate-deps: isolating ${label}: bundling, componentizing, reading its exports…`);
           const result = await compilePackage({
-            policy: entryFor(name, installed.version),
+            policy: entry,
             version: installed.version,
             specifiers: specifiers.get(name) ?? [name],
             resolveDir: policy.root,
