@@ -52,7 +52,9 @@ describe('the packed isolate-deps tarball', () => {
     const run = spawnSync('node', [path.join(project, 'dist/app.mjs')], { cwd: '/', encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     // yaml probes LOG_TOKENS; with no env grant that read is refused and reported, once.
-    expect(run.stderr).toBe('isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; further env denials for it are not repeated)\n');
+    expect(run.stderr).toBe(
+      'isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_TOKENS"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n',
+    );
     expect(JSON.parse(run.stdout)).toEqual({ from: 'tarball', list: [1, 2] });
   });
 

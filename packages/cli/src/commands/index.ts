@@ -6,6 +6,7 @@ import { initCommand } from './init.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { scriptsCommand } from './scripts.ts';
 import { runCommand } from './run.ts';
+import { suggestCommand } from './suggest.ts';
 import { traceCommand } from './trace.ts';
 
 /** The subcommands by name; add one file per command and list it here. */
@@ -14,6 +15,7 @@ export const COMMANDS: Record<string, Command> = {
   [initCommand.name]: initCommand,
   [explainCommand.name]: explainCommand,
   [traceCommand.name]: traceCommand,
+  [suggestCommand.name]: suggestCommand,
   [scriptsCommand.name]: scriptsCommand,
   [sandboxCommand.name]: sandboxCommand,
   [buildCommand.name]: buildCommand,
