@@ -99,7 +99,7 @@ describe('isolate-deps suggest', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('yaml ("yaml")\n  + "env": ["LOG_STREAM", "LOG_TOKENS"]  (31 denied attempts)');
     expect(result.stdout).toContain('+ "fs": { "read": ["./config/**"] }  (2 denied attempts for "config/app.json", "config/other.json")');
-    expect(result.stdout).toMatch(/! child_process "spawn" {2}\(1×\) no grant allows it: a component can never have it/);
+    expect(result.stdout).toMatch(/! child_process "spawn" {2}\(1×\) no grant suggested: a component can never have it/);
     expect(result.stdout).toMatch(/^\+\s+"LOG_TOKENS"$/m);
     expect(result.stdout).toContain('apply it with `npx isolate-deps suggest --write');
     expect(readFileSync(policy, 'utf8')).toBe(POLICY);
@@ -121,5 +121,15 @@ describe('isolate-deps suggest', () => {
     expect((await run('suggest', '--policy', policy, '--trace', trace, 'node')).code).toBe(2);
     writeFileSync(trace, '{"type":"denial","package":"yaml","capability":"env","target":"X"}\nnot json\n');
     expect(await run('suggest', '--policy', policy, '--trace', trace)).toMatchObject({ code: 2, stderr: expect.stringContaining('trace.jsonl:2: expected one trace event as JSON') });
+  });
+});
+
+describe('a package cannot widen its own grant through suggest', () => {
+  test('targets with pattern syntax, or no port, get no suggestion', () => {
+    // A package that asks for process.env['AWS_*'] must not be suggested a pattern that grants every AWS_ variable.
+    for (const name of ['AWS_*', '*', 'A?', '[A-Z]*', '{A,B}', 'A B', 'X\nY', '']) expect(grantFor('env', name), name).toBeUndefined();
+    for (const file of ['config/*/x', 'config/{a,b}/x', '**/x', 'a/[b]/c', '!x/y']) expect(grantFor('fs.read', file), file).toBeUndefined();
+    for (const host of ['*:*', '*.example.com:443', 'example.com:*', 'example.com', 'a b:80', 'x:99999']) expect(grantFor('net', host), host).toBeUndefined();
+    expect(grantFor('net', '[::1]:8080')).toEqual({ field: 'net', value: '[::1]:8080' });
   });
 });

@@ -90,8 +90,13 @@ function readDenials(file: string): Denial[] {
   }
 }
 
+// Targets come from the isolated package (through the trace): control characters, C1 and bidi overrides are
+// escaped before they reach the terminal, as the runtime's own denial lines do.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const printable = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text).replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 function describe(pkg: PackageGrants, s: ReturnType<typeof styles>): string {
-  const lines = [``, s.bold(pkg.key === undefined ? `${pkg.package} (no entry isolates it in the policy: nothing to add)` : `${pkg.package} ("${pkg.key}")`)];
+  const lines = [``, s.bold(pkg.key === undefined ? `${printable(pkg.package)} (no entry isolates it in the policy: nothing to add)` : `${pkg.package} ("${pkg.key}")`)];
   // One line per field: "env": ["LOG_STREAM", "LOG_TOKENS"], as it will read in the policy.
   const byField = new Map<string, PackageGrants['grants']>();
   for (const g of pkg.grants) byField.set(g.grant.field, [...(byField.get(g.grant.field) ?? []), g]);
@@ -99,10 +104,14 @@ function describe(pkg: PackageGrants, s: ReturnType<typeof styles>): string {
     const attempts = grants.reduce((sum, g) => sum + g.attempts, 0);
     const json = grants[0]!.grant.value === true ? grantJson(grants[0]!.grant) : grantJson(grants[0]!.grant).replace(/\[.*\]/, `[${grants.map((g) => JSON.stringify(g.grant.value)).join(', ')}]`);
     const targets = grants.flatMap((g) => g.targets).filter((t) => !grants.some((g) => String(g.grant.value) === t));
-    const seen = targets.length === 0 ? '' : ` for ${targets.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`;
+    const seen = targets.length === 0 ? '' : ` for ${targets.slice(0, 3).map(printable).join(', ')}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`;
     lines.push(`  + ${json}  ${s.dim(`(${attempts} denied attempt${attempts === 1 ? '' : 's'}${seen})`)}`);
   }
-  for (const u of pkg.ungrantable) lines.push(`  ! ${u.capability} ${JSON.stringify(u.target)}  ${s.dim(`(${u.attempts}×) no grant allows it: ${u.capability === 'fs.read' || u.capability === 'fs.write' ? 'outside the project' : 'a component can never have it'}`)}`);
+  for (const u of pkg.ungrantable) {
+    const capability = /^[a-z_.]+$/.test(u.capability) ? u.capability : printable(u.capability);
+    const why = ['fs.read', 'fs.write', 'env', 'net'].includes(u.capability) ? 'not a plain name, path inside the project, or host:port: grant it by hand if you mean it' : 'a component can never have it';
+    lines.push(`  ! ${capability} ${printable(u.target)}  ${s.dim(`(${u.attempts}×) no grant suggested: ${why}`)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
