@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.ts';
 import { buildCommand } from './build.ts';
+import { cacheCommand } from './cache.ts';
 import type { Command } from './command.ts';
 import { explainCommand } from './explain.ts';
 import { initCommand } from './init.ts';
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, Command> = {
   [sandboxCommand.name]: sandboxCommand,
   [buildCommand.name]: buildCommand,
   [runCommand.name]: runCommand,
+  [cacheCommand.name]: cacheCommand,
 };
