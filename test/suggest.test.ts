@@ -133,3 +133,14 @@ describe('a package cannot widen its own grant through suggest', () => {
     expect(grantFor('net', '[::1]:8080')).toEqual({ field: 'net', value: '[::1]:8080' });
   });
 });
+
+describe('isolate-deps trace', () => {
+  test('names what was denied, with counts, not just env×41', async () => {
+    const { trace } = project();
+    const { code, stdout } = await run('trace', trace);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^yaml .* env×31 \(LOG_TOKENS×30, LOG_STREAM×1\)$/m);
+    // Ties sorted by name; a target that is not a plain name is quoted.
+    expect(stdout).toMatch(/^fetcher .* fs\.read×3 \("\.\.\/outside\.txt"×1, config\/app\.json×1, config\/other\.json×1\)/m);
+  });
+});
