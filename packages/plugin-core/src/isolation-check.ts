@@ -41,7 +41,7 @@ export function checkCanIsolate(entry: PackagePolicy, version: string, root: str
   const file = path.basename(policyFile);
   lines.push(
     `Fix: remove "isolate" from "${entry.key}" in ${file}: it then runs natively, so review it (\`npx isolate-deps explain ${entry.name}\`) and keep \`npx isolate-deps audit\` in CI. ` +
-      `Or isolate the package that uses it instead. If ${entry.name} works without it (it guards the call), acknowledge it with "reviewed": ${JSON.stringify(capabilities)} in its entry: every such call will be denied.`,
+      `Or isolate the package that uses it instead. If ${entry.name} works without it (it guards the call), acknowledge it with "reviewed": [${capabilities.map((c) => `"${c}"`).join(", ")}] in its entry: every such call will be denied.`,
     `(found by the analyzer in ${ms} ms, before compiling)`,
   );
   throw new CannotIsolateError(lines.join('\n'), blockers);
