@@ -21,8 +21,9 @@ export interface StarterPolicy {
 }
 
 /**
- * Records what the installed packages do today as their reviewed capabilities (and their install
- * scripts as allowed), keeping an existing policy's entries and settings. Packages that do nothing
+ * Marks the direct dependencies worth isolating `"isolate": true` (see isolationAdvice; never one the
+ * existing policy names) and records what the other packages do today as their reviewed capabilities
+ * (and their install scripts as allowed), keeping an existing policy's entries and settings. Packages that do nothing
  * notable get no entry. Installed copies of one name whose capabilities differ get one entry per
  * version ("debug@2.6.9", "debug@4.4.3"), so one copy's review never covers another's.
  */
