@@ -56,9 +56,10 @@ describe('the packed isolate-deps tarball', () => {
     expect(existsSync(path.join(project, 'node_modules/.cache/isolate-deps'))).toBe(false);
     const run = spawnSync('node', [path.join(project, 'dist/app.mjs')], { cwd: '/', encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    // yaml probes LOG_TOKENS; with no env grant that read is refused and reported, once.
+    // yaml probes LOG_TOKENS and LOG_STREAM; with no env grant each read is refused and reported, once per name.
     expect(run.stderr).toBe(
-      'isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_TOKENS"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n',
+      'isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_TOKENS"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n' +
+        'isolate-deps: denied env "LOG_STREAM" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_STREAM"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n',
     );
     expect(JSON.parse(run.stdout)).toEqual({ from: 'tarball', list: [1, 2] });
   });
