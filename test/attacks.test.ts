@@ -138,12 +138,13 @@ describe.each(DELIVERIES)('the attack corpus, each under its honest twin’s pol
         packages: {
           'attack-event-stream': none,
           'attack-eslint-scope': none,
-          'attack-ua-parser-js': none,
+          // Their payloads start processes: "reviewed" acknowledges it, so the build isolates them and denies every call.
+          'attack-ua-parser-js': { ...none, reviewed: ['child_process'] },
           'attack-node-ipc': { isolate: true, allow: { fs: { read: ['./ipc/**'], write: ['./ipc/**'] } } },
           'attack-colors': none,
           'attack-solana-web3': { isolate: true, allow: { net: [`127.0.0.1:${rpc.port}`] } },
           'attack-chalk-debug': none,
-          'attack-shai-hulud': { isolate: true, allow: { env: ['NODE_ENV'] } },
+          'attack-shai-hulud': { isolate: true, reviewed: ['child_process'], allow: { env: ['NODE_ENV'] } },
           'attack-classic-escapes': { isolate: true, allow: { fs: { read: ['./config/**'] }, env: ['ESCAPE_ALLOWED'], net: [`127.0.0.1:${api.port}`] } },
         },
       },
@@ -316,11 +317,14 @@ describe.each(DELIVERIES)('the attack corpus, each under its honest twin’s pol
     expect(out.ping).toEqual({ state: 'done', status: 200, body: 'api ok /ping' });
   });
 
-  it('writes one stderr line per package and capability, naming package, capability and policy file', () => {
+  it('writes one stderr line per package, capability and target, naming package, capability and policy file', () => {
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('isolate-deps: denied'));
+    expect(new Set(lines).size).toBe(lines.length);
     const keys = lines.map((l) => /denied (\S+) .* to "([^"]+)"/.exec(l)!.slice(1, 3).join(' '));
-    expect(new Set(keys).size).toBe(keys.length);
     const expected = new Set(violations.map((v) => `${v.capability} ${v.package}`));
     expect(new Set(keys)).toEqual(expected);
+    // Each listener got each distinct attempt once.
+    const distinct = new Set(violations.map((v) => `${v.package} ${v.capability} ${v.target}`));
+    expect(distinct.size).toBe(violations.length);
   });
 });

@@ -70,13 +70,16 @@ describe('a hijacked dependency with nothing granted', () => {
     expect(result.violations).toContainEqual({ package: 'evil-telemetry', capability: 'net', target: 'telemetry.evil.example' });
   });
 
-  it('reports each denied capability on stderr once per package, even though the package swallowed the errors', async () => {
+  it('reports each denied attempt on stderr once, with the JSON that would allow it, even though the package swallowed the errors', async () => {
     const { stderr } = await runAppAsync(app, { HOME: home });
     const lines = stderr.split('\n').filter((l) => l.startsWith('isolate-deps: denied'));
-    expect(lines.filter((l) => l.includes(' env ')).length).toBe(1);
-    expect(lines.filter((l) => l.includes(' fs.read ')).length).toBe(1);
-    expect(lines.filter((l) => l.includes(' net ')).length).toBe(1);
-    expect(lines.join('\n')).toContain('to "evil-telemetry" (not granted in isolate-deps.policy.json');
+    // One line per (capability, target), however often the package retried it.
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines).toContain(
+      'isolate-deps: denied env "AWS_SECRET_ACCESS_KEY" to "evil-telemetry" (not granted in isolate-deps.policy.json; to allow it, add "env": ["AWS_SECRET_ACCESS_KEY"] to packages["evil-telemetry"].allow, or run `npx isolate-deps suggest` to collect every grant a run needs)',
+    );
+    expect(lines.filter((l) => l.includes(' fs.read ')).length).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.includes(' net ') && l.includes('add "net": ["telemetry.evil.example'))).toBe(true);
   });
 
   it('has no WASI imports at all: no filesystem preopens, no host environment', () => {
@@ -100,7 +103,7 @@ describe('granted capabilities, enforced on the host per path, name and host', (
     app = await buildApp('capability-probe', {
       policy: {
         packages: {
-          'capability-probe': { isolate: true, allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['PROBE_*'], net: ['127.0.0.1:*'] } },
+          'capability-probe': { isolate: true, reviewed: ['child_process'], allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['PROBE_*'], net: ['127.0.0.1:*'] } },
         },
       },
       files: {

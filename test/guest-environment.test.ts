@@ -37,7 +37,7 @@ describe('the guest environment: Node built-ins inside a component', () => {
     api = await startRecordingServer((req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `hello from ${req.url}` }));
     other = await startRecordingServer();
     app = await buildApp('guest-environment', {
-      policy: { packages: { 'guest-environment-probe': { isolate: true, allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['PROBE_GRANTED'], net: ['127.0.0.1:*'] } } } },
+      policy: { packages: { 'guest-environment-probe': { isolate: true, reviewed: ['child_process', 'worker'], allow: { fs: { read: ['./config/**'], write: ['./out/**'] }, env: ['PROBE_GRANTED'], net: ['127.0.0.1:*'] } } } },
       files: { 'config/settings.json': '{"mode":"streamed"}' },
       source: PROBE_APP,
     });
@@ -162,7 +162,7 @@ describe('the guest environment: Node built-ins inside a component', () => {
 describe('crypto with "random": false', () => {
   it('throws a capability error from every random source and never returns predictable bytes; hashing still works', async () => {
     const app = await buildApp('guest-environment-no-random', {
-      policy: { packages: { 'guest-environment-probe': { isolate: true, allow: { random: false } } } },
+      policy: { packages: { 'guest-environment-probe': { isolate: true, reviewed: ['child_process', 'worker'], allow: { random: false } } } },
       source: `
         import probe from 'guest-environment-probe';
         console.log(JSON.stringify(probe.randomDeniedChecks()));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('the packed isolate-deps tarball', () => {
     expect(manifest).not.toContain('workspace:');
   });
 
-  it('builds and runs an app with an isolated package from a fresh cache', () => {
+  it('builds and runs an app with an isolated package from a fresh machine-wide cache (XDG_CACHE_HOME)', () => {
     writeFileSync(path.join(project, 'isolate-deps.policy.json'), JSON.stringify({ $schema: './node_modules/isolate-deps/policy.schema.json', packages: { yaml: { isolate: true } } }));
     mkdirSync(path.join(project, 'src'), { recursive: true });
     writeFileSync(path.join(project, 'src/app.js'), `import { parse } from 'yaml';\nconsole.log(JSON.stringify(parse('from: tarball\\nlist: [1, 2]')));\n`);
@@ -62,12 +62,20 @@ describe('the packed isolate-deps tarball', () => {
       path.join(project, 'build.mjs'),
       `import { build } from 'esbuild';\nimport isolateDeps from 'isolate-deps/esbuild';\nawait build({ entryPoints: ['src/app.js'], bundle: true, platform: 'node', format: 'esm', outfile: 'dist/app.mjs', plugins: [isolateDeps()] });\n`,
     );
-    const built = spawnSync('node', ['build.mjs'], { cwd: project, encoding: 'utf8', timeout: 300_000 });
+    const cacheHome = mkdtempSync(path.join(tmpdir(), 'xdg-cache-'));
+    const { ISOLATE_DEPS_CACHE_DIR: _ignored, ...env } = process.env;
+    const built = spawnSync('node', ['build.mjs'], { cwd: project, encoding: 'utf8', timeout: 300_000, env: { ...env, XDG_CACHE_HOME: cacheHome } });
     expect(built.status, built.stderr).toBe(0);
+    // The component went to the user's cache, not into the project.
+    expect(readdirSync(path.join(cacheHome, 'isolate-deps')).filter((f) => /^[0-9a-f]{32}$/.test(f))).toHaveLength(1);
+    expect(existsSync(path.join(project, 'node_modules/.cache/isolate-deps'))).toBe(false);
     const run = spawnSync('node', [path.join(project, 'dist/app.mjs')], { cwd: '/', encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    // yaml probes LOG_TOKENS; with no env grant that read is refused and reported, once.
-    expect(run.stderr).toBe('isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; further env denials for it are not repeated)\n');
+    // yaml probes LOG_TOKENS and LOG_STREAM; with no env grant each read is refused and reported, once per name.
+    expect(run.stderr).toBe(
+      'isolate-deps: denied env "LOG_TOKENS" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_TOKENS"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n' +
+        'isolate-deps: denied env "LOG_STREAM" to "yaml" (not granted in isolate-deps.policy.json; to allow it, add "env": ["LOG_STREAM"] to packages.yaml.allow, or run `npx isolate-deps suggest` to collect every grant a run needs)\n',
+    );
     expect(JSON.parse(run.stdout)).toEqual({ from: 'tarball', list: [1, 2] });
   });
 

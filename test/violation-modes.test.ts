@@ -52,7 +52,7 @@ describe('"onViolation": "log"', () => {
 
   it('answers refused attempts with denial values (missing file, dropped write, 403, undefined env) and reports each', async () => {
     const app = await buildApp('violation-log', {
-      policy: { packages: { 'capability-probe': { isolate: true, onViolation: 'log', allow: { fs: { read: ['./config/**'] }, net: [`127.0.0.1:${api.port}`] } } } },
+      policy: { packages: { 'capability-probe': { isolate: true, reviewed: ['child_process'], onViolation: 'log', allow: { fs: { read: ['./config/**'] }, net: [`127.0.0.1:${api.port}`] } } } },
       files: { 'config/settings.json': '{"mode":"log"}', 'secret.txt': 'CANARY-LOG-SECRET-9f9f' },
       source: `
         import probe from 'capability-probe';

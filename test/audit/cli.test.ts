@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { COMMANDS, main, type Output } from '@isolate-deps/cli';
@@ -99,10 +101,14 @@ describe('init', () => {
     const root = pnpmTree(APP);
     const first = await run('init', '--root', root);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Consider isolating[^]*get-port {2}\(net\)/);
+    // get-port uses the network and can run isolated: proposed and marked; opener starts processes: left native.
+    expect(first.stdout).toMatch(/Isolated \("isolate": true\)[^]*\d\. get-port {2}uses net \(/);
+    expect(first.stdout).toMatch(/Cannot run isolated[^]*opener: starts processes \(child_process\)/);
     expect(first.stdout).toMatch(/Install scripts allowed[^]*native-thing: install, postinstall/);
     const file = path.join(root, 'isolate-deps.policy.json');
     const written = readFileSync(file, 'utf8');
+    expect(JSON.parse(written).$schema).toBe('./node_modules/isolate-deps/policy.schema.json');
+    expect(JSON.parse(written).packages['get-port']).toEqual({ isolate: true });
     expect(JSON.parse(written).packages.opener).toEqual({ reviewed: ['child_process'] });
     expect(written).toContain('"reviewed": ["fs.read"]');
     expect((await run('audit', '--root', root)).code).toBe(0);
@@ -142,5 +148,67 @@ describe('explain', () => {
     expect(stdout).toMatch(/fs\.read +granted/);
     expect(stdout).toMatch(/env +denied/);
     expect(await run('explain', 'left-pad', '--root', root)).toMatchObject({ code: 2, stderr: expect.stringContaining('"left-pad" is not installed') });
+  });
+});
+
+describe('the audit is about the app', () => {
+  /** An app with ms and tripwire, dotenv as a dev dependency, and isolate-deps (a stand-in) pulling in opener. */
+  function appWithTool(): string {
+    const root = npmTree({ root: ['ms@2.1.3', 'tripwire@1.0.0', 'dotenv@16.4.5', 'opener@1.5.2'] });
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    manifest.dependencies = { ms: '2.1.3', tripwire: '1.0.0' };
+    manifest.devDependencies = { dotenv: '16.4.5', 'isolate-deps': '0.1.0' };
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify(manifest));
+    mkdirSync(path.join(root, 'node_modules', 'isolate-deps'));
+    writeFileSync(path.join(root, 'node_modules', 'isolate-deps', 'package.json'), JSON.stringify({ name: 'isolate-deps', version: '0.1.0', dependencies: { opener: '1.5.2' } }));
+    return root;
+  }
+  const audited = (stdout: string) => [...stdout.matchAll(/^(\S+@\S+) {2}node_modules/gm)].map((m) => m[1]);
+
+  test('production dependencies by default, dev ones with --include=dev, never isolate-deps or what only it pulls in', async () => {
+    const root = appWithTool();
+    const prod = await run('audit', '--root', root, '--no-cache', '--format', 'json');
+    expect(JSON.parse(prod.stdout).packages.map((p: { id: string }) => p.id).sort()).toEqual(['ms@2.1.3', 'tripwire@1.0.0']);
+    const dev = await run('audit', '--root', root, '--no-cache', '--format', 'json', '--include=dev');
+    expect(JSON.parse(dev.stdout).packages.map((p: { id: string }) => p.id).sort()).toEqual(['dotenv@16.4.5', 'ms@2.1.3', 'tripwire@1.0.0']);
+    expect((await run('audit', '--root', root, '--no-cache')).stdout).toMatch(/2 packages audited against no policy \(production dependencies, 3 other installed packages left out;/);
+    // opener is the app's own once the app depends on it.
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ ...manifest, dependencies: { ...manifest.dependencies, opener: '1.5.2' } }));
+    expect(audited((await run('audit', '--root', root, '--no-cache', '--fail-on', 'never')).stdout)).toContain('opener@1.5.2');
+    expect((await run('audit', '--root', root, '--include=all')).code).toBe(2);
+  });
+
+  test('run from a subfolder, it finds the project above; outside any project, or with nothing installed, it exits 2', () => {
+    const cli = path.resolve(import.meta.dirname, '../../packages/isolate-deps/dist/cli.js');
+    const root = appWithTool();
+    writePolicy(root, { packages: { tripwire: { reviewed: ['fs.read'] } } });
+    mkdirSync(path.join(root, 'src', 'deep'), { recursive: true });
+    const sub = spawnSync(process.execPath, [cli, 'audit', '--no-cache'], { cwd: path.join(root, 'src', 'deep'), encoding: 'utf8' });
+    expect(sub.stdout).toMatch(/2 packages audited against policy isolate-deps.policy.json/);
+    expect(sub.status).toBe(0);
+    const nowhere = mkdtempSync(path.join(os.tmpdir(), 'no-project-'));
+    const outside = spawnSync(process.execPath, [cli, 'audit'], { cwd: nowhere, encoding: 'utf8' });
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toContain(`no project here: neither isolate-deps.policy.json nor package.json in ${realpathSync(nowhere)} or any folder above it`);
+    const uninstalled = mkdtempSync(path.join(os.tmpdir(), 'not-installed-'));
+    writeFileSync(path.join(uninstalled, 'package.json'), JSON.stringify({ dependencies: { yaml: '^2' } }));
+    const empty = spawnSync(process.execPath, [cli, 'audit'], { cwd: uninstalled, encoding: 'utf8' });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('nothing is installed under');
+  });
+
+  test('init, explain and audit give the same verdict for a package', async () => {
+    const root = npmTree({ root: ['opener@1.5.2', 'get-port@5.1.1'] });
+    const init = await run('init', '--root', root);
+    expect(init.stdout).toMatch(/opener: starts processes \(child_process\), which a WebAssembly component can never do \(node_modules\/opener\/lib\/opener.js:\d+\)/);
+    const explained = await run('explain', 'opener', '--root', root);
+    expect(explained.stdout).toMatch(/isolation: {3}cannot run isolated: starts processes \(child_process\), which a WebAssembly component can never do \(node_modules\/opener\/lib\/opener.js:\d+\)/);
+    expect((await run('explain', 'get-port', '--root', root)).stdout).toMatch(/isolation: {3}worth isolating: uses net/);
+    // The audit's evidence for opener is the same file and line.
+    const line = /opener\.js:(\d+)/.exec(init.stdout)![1];
+    const report = JSON.parse((await run('audit', '--root', root, '--format', 'json')).stdout);
+    const opener = report.packages.find((p: { name: string }) => p.name === 'opener');
+    expect(opener.capabilities.find((c: { capability: string }) => c.capability === 'child_process').evidence[0]).toMatchObject({ file: 'node_modules/opener/lib/opener.js', line: Number(line) });
   });
 });

@@ -115,7 +115,7 @@ describe('one entry per installed copy', () => {
 });
 
 describe('init on real packages', () => {
-  test('suggests isolating marked, yaml, xml2js and pino when they are direct dependencies', async () => {
+  test('isolates the parsers marked, yaml and xml2js, not the logger pino (it handles no untrusted input)', async () => {
     // A project whose node_modules links the copies installed at the repository root (their dependencies come along).
     const repo = path.resolve(import.meta.dirname, '../..');
     const root = mkdtempSync(path.join(os.tmpdir(), 'audit-init-'));
@@ -131,13 +131,15 @@ describe('init on real packages', () => {
     let stdout = '';
     const out: Output = { write: (t) => void (stdout += t), error: () => {}, color: false, progress: false };
     expect(await main(['init', '--root', root], out)).toBe(0);
-    const suggested = stdout.split('Consider isolating')[1] ?? '';
-    for (const name of direct) expect(suggested).toMatch(new RegExp(`^ {2}${name} `, 'm'));
-    // pino's own code reads NODE_OPTIONS; yaml reads LOG_TOKENS/LOG_STREAM; marked and xml2js need nothing.
-    expect(suggested).toMatch(/^ {2}pino {2}\(env\)$/m);
-    expect(suggested).toMatch(/^ {2}marked {2}\(needs no capability\)$/m);
+    const suggested = (stdout.split('Isolated ("isolate": true)')[1] ?? '').split('\n\n')[0]!;
+    for (const name of ['marked', 'yaml', 'xml2js']) expect(suggested).toMatch(new RegExp(`^ {2}\\d\\. ${name} +handles untrusted input`, 'm'));
+    // yaml reads LOG_TOKENS/LOG_STREAM (the grant suggest will propose); pino reads env but parses nothing.
+    expect(suggested).toMatch(/yaml +handles untrusted input \("yaml" in its description\); reads env LOG_STREAM, LOG_TOKENS/);
+    expect(suggested).not.toContain('pino');
     const policy = JSON.parse(readFileSync(path.join(root, 'isolate-deps.policy.json'), 'utf8'));
-    expect(policy.packages.marked).toBeUndefined();
-    expect(policy.packages.yaml).toEqual({ reviewed: ['env'] });
+    expect(policy.packages.marked).toEqual({ isolate: true });
+    expect(policy.packages.yaml).toEqual({ isolate: true });
+    expect(policy.packages.pino.isolate).toBeUndefined();
+    expect(policy.packages.pino.reviewed).toContain('env');
   });
 });

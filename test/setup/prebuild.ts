@@ -26,24 +26,28 @@ interface Component {
 }
 
 const allow = (grant: Record<string, unknown>) => ({ isolate: true, allow: grant });
+// Packages that start processes or threads on purpose: "reviewed" lets the build isolate them (each call is denied).
+const PROCESSES = ['child_process'];
+const PROCESSES_AND_THREADS = ['child_process', 'worker'];
 const FS = { read: ['./a/**'], write: ['./b/**'] };
 const NET = ['127.0.0.1:1'];
 
 export const COMPONENTS: Component[] = [
   // test/attacks.test.ts (and violation-modes' "terminate", a mode the host enforces)
-  ...['attack-event-stream', 'attack-eslint-scope', 'attack-ua-parser-js', 'attack-chalk-debug'].map((p) => ({ package: p })),
+  ...['attack-event-stream', 'attack-eslint-scope', 'attack-chalk-debug'].map((p) => ({ package: p })),
+  { package: 'attack-ua-parser-js', entry: { isolate: true, reviewed: PROCESSES } },
   { package: 'attack-node-ipc', entry: allow({ fs: FS }) },
   { package: 'attack-colors', entry: allow({ console: false }) }, // also resilience
   { package: 'attack-colors' },
   { package: 'attack-solana-web3', entry: allow({ net: NET }) },
-  { package: 'attack-shai-hulud', entry: allow({ env: ['A'] }) },
+  { package: 'attack-shai-hulud', entry: { ...allow({ env: ['A'] }), reviewed: PROCESSES } },
   { package: 'attack-classic-escapes', entry: allow({ fs: FS, env: ['A'], net: NET }) },
   // denials, guest environment, violation modes
   { package: 'evil-telemetry' },
-  { package: 'capability-probe', entry: allow({ fs: FS, env: ['A'], net: NET }) },
-  { package: 'capability-probe', entry: { isolate: true, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: NET } } },
-  { package: 'guest-environment-probe', entry: allow({ fs: FS, env: ['A'], net: NET }) },
-  { package: 'guest-environment-probe', entry: allow({ random: false }) },
+  { package: 'capability-probe', entry: { ...allow({ fs: FS, env: ['A'], net: NET }), reviewed: PROCESSES } },
+  { package: 'capability-probe', entry: { isolate: true, reviewed: PROCESSES, onViolation: 'log', allow: { fs: { read: ['./a/**'] }, net: NET } } },
+  { package: 'guest-environment-probe', entry: { ...allow({ fs: FS, env: ['A'], net: NET }), reviewed: PROCESSES_AND_THREADS } },
+  { package: 'guest-environment-probe', entry: { ...allow({ random: false }), reviewed: PROCESSES_AND_THREADS } },
   // boundary, round trip, upstream suites
   { package: 'boundary-probe' },
   { package: 'yaml' },
@@ -56,7 +60,7 @@ export const COMPONENTS: Component[] = [
   // timers
   { package: 'timer-probe' },
   // the built-ins conformance test
-  { package: 'builtins-probe', specifiers: ['builtins-probe', 'builtins-probe/esm'] },
+  { package: 'builtins-probe', entry: { isolate: true, reviewed: PROCESSES_AND_THREADS }, specifiers: ['builtins-probe', 'builtins-probe/esm'] },
   // Intl in the guest (test/compat/intl.test.ts)
   { package: 'intl-probe' },
   // guests that call the host interfaces directly (the hostInterfacesFromPackages seam)

@@ -6,6 +6,7 @@ import { analyzePackage, contentHash, listPackageFiles, packageNameOf } from './
 import { CAPABILITIES, type Capability } from './capabilities.ts';
 import { checkPolicy } from './policy-rules.ts';
 import { analyzeInWorkers, defaultThreads, type AnalysisJob } from './analysis-pool.ts';
+import { appScope, type DependencyScope } from './app-scope.ts';
 import { readInstalledTree } from './tree.ts';
 import type { AuditReport, AuditedPackage, Evidence, InstalledPackage, PackageAnalysis } from './types.ts';
 
@@ -24,6 +25,11 @@ export interface AuditOptions {
   workerScript?: string | URL | undefined;
   /** Worker threads for a cold audit (default: one per core, at most four). */
   threads?: number;
+  /**
+   * Which packages count: the app's production dependencies, its dev dependencies too, or (default)
+   * every installed package. The first two leave out isolate-deps' own packages and what only they pull in.
+   */
+  scope?: DependencyScope | 'installed';
   /** Called after each package is analysed (for a progress line). */
   onProgress?: (done: number, total: number, current: string) => void;
 }
@@ -36,6 +42,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const root = path.resolve(options.root);
   const tree = readInstalledTree(root);
+  const scope = options.scope ?? 'installed';
+  const installed = tree.packages.length;
+  if (scope !== 'installed') tree.packages = appScope(tree, scope);
   const cache = new AnalysisCache(options.cacheFile === false ? undefined : (options.cacheFile ?? defaultCacheFile(root)));
   // Cache hits first; the misses are analysed together, on worker threads when the caller can host them.
   const analyses: (PackageAnalysis | undefined)[] = [];
@@ -90,7 +99,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     packages,
     findings: sortFindings(findings),
     warnings: tree.warnings,
-    stats: { packages: packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
+    scope,
+    stats: { packages: packages.length, outOfScope: installed - packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
 import { RISKY, type Capability } from './capabilities.ts';
+import { isolationAdvice, type IsolationAdvice } from './isolation-advice.ts';
 import type { AuditReport, AuditedPackage, Evidence, Finding } from './types.ts';
 
 /** How the policy treats one detected capability of a package. */
@@ -14,6 +15,8 @@ export interface Explanation {
   reviewed: string[] | undefined;
   capabilities: { capability: Capability; status: CapabilityStatus; count: number; evidence: Evidence[] }[];
   findings: Finding[];
+  /** The same advice init gives (and the build acts on): can it run isolated, and is it worth it. */
+  advice: IsolationAdvice;
 }
 
 /** Explains every installed version of `name` (empty when it is not installed). */
@@ -46,6 +49,7 @@ export function explainPackage(report: AuditReport, policy: Policy | undefined, 
         reviewed: entry?.reviewed,
         capabilities: pkg.capabilities.map((c) => ({ ...c, status: status(c.capability) })),
         findings: report.findings.filter((f) => f.package === pkg.id),
+        advice: isolationAdvice(report.root, pkg, report.packages),
       };
     });
 }

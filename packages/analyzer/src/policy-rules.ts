@@ -16,7 +16,7 @@ export const RULES: Record<RuleId, { severity: Severity; description: string }> 
 };
 
 // Capabilities a WebAssembly component cannot be granted at all.
-const NEVER_IN_COMPONENT: Capability[] = ['child_process', 'native', 'worker'];
+export const NEVER_IN_COMPONENT: Capability[] = ['child_process', 'native', 'worker'];
 
 /** Where the policy file sits relative to the root, and its text (to point findings at the entry's line). */
 export interface PolicySource {
@@ -79,7 +79,7 @@ export function checkPolicy(packages: AuditedPackage[], source: PolicySource | u
 }
 
 type Report = (ruleId: RuleId, pkg: string, message: string, location: { file: string; line: number }, extra?: Partial<Finding>) => void;
-type Detected = Map<Capability, { evidence: Evidence[]; names: Set<string> }>;
+export type Detected = Map<Capability, { evidence: Evidence[]; names: Set<string> }>;
 
 /** will-be-denied and over-privileged: detected capabilities (with the bundled dependencies') against the grant. */
 function checkGrants(pkg: AuditedPackage, entry: PackagePolicy, detected: Detected, report: Report, entryLine: { file: string; line: number }): void {
@@ -112,6 +112,11 @@ function checkGrants(pkg: AuditedPackage, entry: PackagePolicy, detected: Detect
       if (![...env.names].some((n) => picomatch(pattern)(n))) overPrivileged('env', `"allow.env" pattern "${pattern}" (no matching read)`);
     }
   }
+}
+
+/** What a package's component would hold: its library's capabilities and its dependencies' (bin excluded). */
+export function componentCapabilities(pkg: AuditedPackage, packages: AuditedPackage[]): Detected {
+  return closure(pkg, new Map(packages.map((p) => [p.id, p])), dependencyMap(packages));
 }
 
 /** An isolated package runs with its own dependencies inside the component: their capabilities count too. */

@@ -1,33 +1,34 @@
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
-import { RISKY, type Capability } from './capabilities.ts';
+import type { Capability } from './capabilities.ts';
+import { isolationAdvice, type IsolationAdvice } from './isolation-advice.ts';
 import type { AuditReport, AuditedPackage } from './types.ts';
 
-// Capabilities a WebAssembly component cannot provide: packages using them cannot be isolated.
-const NOT_ISOLATABLE: Capability[] = ['child_process', 'native', 'worker', 'install-script'];
+/** The policy's JSON Schema as installed with the package, relative to a policy at the project root. */
+export const SCHEMA_REFERENCE = './node_modules/isolate-deps/policy.schema.json';
 
 /** A starter policy and the packages worth isolating. */
 export interface StarterPolicy {
   json: { $schema?: string; packages: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   /**
-   * Direct dependencies whose library could run isolated (nothing a component cannot provide), with
-   * the risky capabilities to grant or deny (empty: it needs nothing, the cheapest to isolate). Risky ones first.
+   * Direct dependencies worth isolating (they can run isolated and handle untrusted input or use the
+   * network or write files), most protective first; the starter policy marks them `"isolate": true`.
    */
-  suggestIsolation: { name: string; capabilities: Capability[] }[];
+  suggestIsolation: (IsolationAdvice & { name: string })[];
+  /** Direct dependencies that cannot run isolated, with why (they stay native: audit them). */
+  cannotIsolate: (IsolationAdvice & { name: string })[];
   /** Packages whose install scripts the starter policy allows (to review). */
   allowedScripts: { name: string; scripts: string[] }[];
 }
 
-// What keeps a library out of a component: besides NOT_ISOLATABLE, a computed load (a bundle cannot hold "any file").
-const KEEPS_NATIVE: Capability[] = [...NOT_ISOLATABLE, 'dynamic-import'];
-
 /**
- * Records what the installed packages do today as their reviewed capabilities (and their install
- * scripts as allowed), keeping an existing policy's entries and settings. Packages that do nothing
+ * Marks the direct dependencies worth isolating `"isolate": true` (see isolationAdvice; never one the
+ * existing policy names) and records what the other packages do today as their reviewed capabilities
+ * (and their install scripts as allowed), keeping an existing policy's entries and settings. Packages that do nothing
  * notable get no entry. Installed copies of one name whose capabilities differ get one entry per
  * version ("debug@2.6.9", "debug@4.4.3"), so one copy's review never covers another's.
  */
 export function starterPolicy(report: AuditReport, existing?: Policy): StarterPolicy {
-  const json = structuredClone(existing?.raw ?? {}) as StarterPolicy['json'];
+  const json = { $schema: SCHEMA_REFERENCE, ...(structuredClone(existing?.raw ?? {}) as StarterPolicy['json']) };
   json.packages = (json.packages as StarterPolicy['json']['packages'] | undefined) ?? {};
   const capsOf = (pkg: AuditedPackage): Capability[] => pkg.capabilities.map((c) => c.capability).filter((c) => c !== 'install-script').sort();
   const variants = new Map<string, Set<string>>();
@@ -59,17 +60,22 @@ export function starterPolicy(report: AuditReport, existing?: Policy): StarterPo
     if (allowed.length > 0) entry.allowScripts = allowed;
   }
   const suggestIsolation: StarterPolicy['suggestIsolation'] = [];
+  const cannotIsolate: StarterPolicy['cannotIsolate'] = [];
   for (const [key, copies] of [...direct].sort(([a], [b]) => a.localeCompare(b))) {
-    if (json.packages[key]?.isolate === true) continue;
-    const caps = [...new Set(copies.flatMap(capsOf))];
+    if ((existing?.raw.packages as Record<string, unknown> | undefined)?.[key] !== undefined) continue; // the user decided already
     const hasLibrary = copies.some((p) => p.analysis.reach.entries.length > 0 || p.analysis.reach.everyFile !== undefined);
-    if (!hasLibrary || copies.some((p) => Object.keys(p.installScripts).length > 0) || caps.some((c) => KEEPS_NATIVE.includes(c))) continue;
-    suggestIsolation.push({ name: key, capabilities: caps.filter((c) => RISKY.has(c)).sort() });
+    if (!hasLibrary || copies.some((p) => Object.keys(p.installScripts).length > 0)) continue;
+    const advice = copies.map((p) => isolationAdvice(report.root, p, report.packages));
+    const cannot = advice.find((a) => a.verdict === 'cannot');
+    if (cannot) cannotIsolate.push({ ...cannot, name: key });
+    else if (advice.every((a) => a.verdict === 'propose')) suggestIsolation.push({ ...advice.sort((a, b) => b.score - a.score)[0]!, name: key });
   }
-  suggestIsolation.sort((a, b) => Number(b.capabilities.length > 0) - Number(a.capabilities.length > 0) || a.name.localeCompare(b.name));
+  suggestIsolation.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  // An isolated package's grants replace its reviewed list: `isolate-deps suggest` fills them in from a run.
+  for (const s of suggestIsolation) json.packages[s.name] = { isolate: true };
   json.packages = Object.fromEntries(Object.entries(json.packages).sort(([a], [b]) => a.localeCompare(b)));
   const allowedScripts = [...scripts].map(([name, s]) => ({ name, scripts: [...s].sort() }));
-  return { json, suggestIsolation, allowedScripts };
+  return { json, suggestIsolation, cannotIsolate, allowedScripts };
 }
 
 /** A dependent that is the project itself ("(root)" or a workspace's name), not a package "name@version". */

@@ -11,6 +11,17 @@ export interface InstalledTree {
   packages: InstalledPackage[];
   warnings: TreeWarning[];
   lockfiles: string[];
+  /** Who depends on whom, by real folder: the graph the app's scope is read from (see appScope). */
+  graph: DependencyGraph;
+}
+
+/** Dependency edges between installed packages (real folders), and the project's own dependencies split by kind. */
+export interface DependencyGraph {
+  dependencies: Map<string, string[]>;
+  /** The projects' (root and workspaces) `dependencies`, `optionalDependencies` and `peerDependencies`. */
+  production: string[];
+  /** The projects' `devDependencies`. */
+  development: string[];
 }
 
 type Manifest = {
@@ -75,14 +86,14 @@ export function readInstalledTree(root: string): InstalledTree {
     level = [...new Set(next)].filter((d) => existsSync(d));
   }
 
-  linkDependents(absoluteRoot, projects, byRealDir, byLocation, warnings);
+  const graph = linkDependents(absoluteRoot, projects, byRealDir, byLocation, warnings);
   const packages = [...byRealDir.values()].map((f) => f.pkg);
   for (const pkg of packages) {
     pkg.paths = [...new Set(pkg.paths)].sort();
     pkg.dependents = [...new Set(pkg.dependents)].sort();
   }
   packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir));
-  return { root: absoluteRoot, packages, warnings, lockfiles: lock.files };
+  return { root: absoluteRoot, packages, warnings, lockfiles: lock.files, graph };
 }
 
 /** The root and its workspace folders (pnpm importers, npm/yarn `workspaces`). */
@@ -157,7 +168,8 @@ function binEntries(manifest: Manifest): Record<string, string> {
 }
 
 /** Resolves every dependency the way Node does (nearest node_modules upwards) and records who depends on whom. */
-function linkDependents(root: string, projects: string[], byRealDir: Map<string, Found>, byLocation: Map<string, Found>, warnings: TreeWarning[]): void {
+function linkDependents(root: string, projects: string[], byRealDir: Map<string, Found>, byLocation: Map<string, Found>, warnings: TreeWarning[]): DependencyGraph {
+  const graph: DependencyGraph = { dependencies: new Map(), production: [], development: [] };
   const resolve = (fromDir: string, name: string): Found | undefined => {
     for (let dir = fromDir; ; dir = path.dirname(dir)) {
       if (path.basename(dir) !== 'node_modules') {
@@ -167,23 +179,34 @@ function linkDependents(root: string, projects: string[], byRealDir: Map<string,
       if (dir === path.dirname(dir) || dir.length < root.length) return undefined;
     }
   };
-  const link = (fromDir: string, manifest: Manifest, dependent: string): void => {
+  const link = (fromDir: string, manifest: Manifest, dependent: string, into: string[]): void => {
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'] as const) {
-      for (const name of Object.keys(manifest[field] ?? {})) resolve(fromDir, name)?.pkg.dependents.push(dependent);
+      for (const name of Object.keys(manifest[field] ?? {})) {
+        const found = resolve(fromDir, name);
+        if (!found) continue;
+        found.pkg.dependents.push(dependent);
+        into.push(found.pkg.dir);
+      }
     }
   };
-  for (const { pkg, manifest } of byRealDir.values()) link(pkg.dir, manifest, `${pkg.name}@${pkg.version}`);
+  for (const { pkg, manifest } of byRealDir.values()) {
+    const into: string[] = [];
+    link(pkg.dir, manifest, `${pkg.name}@${pkg.version}`, into);
+    graph.dependencies.set(pkg.dir, into);
+  }
   for (const dir of projects) {
     const file = path.join(dir, 'package.json');
     if (!existsSync(file)) continue;
     try {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest & { devDependencies?: Record<string, unknown> };
       const label = dir === root ? '(root)' : typeof manifest.name === 'string' ? manifest.name : rel(root, dir);
-      link(dir, { ...manifest, dependencies: { ...manifest.dependencies, ...manifest.devDependencies } }, label);
+      link(dir, manifest, label, graph.production);
+      link(dir, { dependencies: manifest.devDependencies }, label, graph.development);
     } catch (error) {
       warnings.push({ file: rel(root, file), message: `malformed package.json: ${(error as Error).message}` });
     }
   }
+  return graph;
 }
 
 /** The node_modules folder a package folder sits in ("/a/node_modules/@s/b" → "/a/node_modules"). */

@@ -126,5 +126,8 @@ export interface AuditReport {
   packages: AuditedPackage[];
   findings: Finding[];
   warnings: TreeWarning[];
-  stats: { packages: number; filesScanned: number; filesParsed: number; cacheHits: number; durationMs: number };
+  /** Which packages were audited (see AuditOptions.scope). */
+  scope: 'production' | 'development' | 'installed';
+  /** outOfScope: installed packages the scope left out (dev dependencies, isolate-deps' own toolchain). */
+  stats: { packages: number; outOfScope: number; filesScanned: number; filesParsed: number; cacheHits: number; durationMs: number };
 }

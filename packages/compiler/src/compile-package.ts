@@ -68,6 +68,11 @@ interface CacheMeta {
   componentBytes: number;
 }
 
+/** The tools a component is built with: part of its cache key, so an entry built by others is never hit again. */
+export function componentTools(): Record<string, string> {
+  return { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };
+}
+
 /** Package → guest bundle → component → transpiled bindings, through the content-addressed cache. */
 export async function compilePackage(options: CompileOptions): Promise<CompiledPackage> {
   const { policy } = options;
@@ -84,12 +89,13 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     hostInterfacesFromPackage: options.hostInterfacesFromPackage,
   });
   const bundleMs = performance.now() - started;
-  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };
+  const tools = componentTools();
   // The bundle text covers the package, its dependencies, the guest environment and the grant's module choices.
   const key = createHash('sha256').update(JSON.stringify({ tools, wit, specifiers: options.specifiers, formats: bundle.formats, code: bundle.code })).digest('hex').slice(0, 32);
   const cache = new ComponentCache(options.cacheDir);
   const hit = cache.read<CacheMeta>(key);
   if (hit) {
+    cache.touch(key);
     return { ...pick(hit), dir: cache.entryDir(key), cacheHit: true, timings: { bundleMs, componentizeMs: 0, describeMs: 0 } };
   }
 

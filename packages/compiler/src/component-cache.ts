@@ -1,6 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+/** One finished entry of the cache, as `isolate-deps cache ls` shows it. */
+export interface CacheEntry {
+  key: string;
+  dir: string;
+  /** The package it holds (from meta.json); undefined for an entry this version cannot read. */
+  name: string | undefined;
+  version: string | undefined;
+  /** The tools that built it: an entry built by other tools can never be hit again. */
+  tools: Record<string, string> | undefined;
+  bytes: number;
+  /** When a build last used it (meta.json's modification time, renewed on each hit). */
+  lastUsed: Date;
+}
 
 /**
  * A content-addressed store of built components: one folder per key. An entry is written to a
@@ -57,4 +71,35 @@ export class ComponentCache {
   remove(key: string): void {
     rmSync(this.entryDir(key), { recursive: true, force: true });
   }
+
+  /** Marks an entry as used now, for `isolate-deps cache prune`. A read-only cache (an image layer) is fine. */
+  touch(key: string): void {
+    try {
+      const now = new Date();
+      utimesSync(path.join(this.entryDir(key), 'meta.json'), now, now);
+    } catch {
+      // not ours to write: the entry still serves
+    }
+  }
+
+  /** Every finished entry (a folder with meta.json; staging and describe scratch folders are not entries). */
+  entries(): CacheEntry[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && /^[0-9a-f]{32}$/.test(d.name) && existsSync(path.join(this.dir, d.name, 'meta.json')))
+      .map((d) => {
+        const dir = path.join(this.dir, d.name);
+        const meta = this.read<{ name?: string; version?: string; tools?: Record<string, string> }>(d.name);
+        return { key: d.name, dir, name: meta?.name, version: meta?.version, tools: meta?.tools, bytes: folderBytes(dir), lastUsed: statSync(path.join(dir, 'meta.json')).mtime };
+      });
+  }
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(file) : entry.isFile() ? statSync(file).size : 0;
+  }
+  return total;
 }

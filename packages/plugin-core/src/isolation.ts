@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { compilePackage, locatePackage, type CompiledPackage } from '@isolate-deps/compiler';
+import { compilePackage, defaultCacheDir, locatePackage, type CompiledPackage } from '@isolate-deps/compiler';
 import { DEFAULT_POLICY_FILE, findPackagePolicy, loadPolicy, type PackagePolicy, type Policy } from '@isolate-deps/policy';
+import { checkCanIsolate } from './isolation-check.ts';
 
 export interface IsolationOptions {
   /** Policy file; default: isolate-deps.policy.json in the build's working directory. */
   policy?: string;
-  /** Where built components are cached; default: node_modules/.cache/isolate-deps next to the policy. */
+  /** Where built components are cached; default: ISOLATE_DEPS_CACHE_DIR, else the machine-wide cache (~/.cache/isolate-deps, XDG). */
   cacheDir?: string;
   /** Called with each package compiled (cache hit or not): for build logs and tests. */
   onCompiled?: (compiled: CompiledPackage) => void;
@@ -60,7 +61,7 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
   const policy = loadPolicy(policyFileOf(options, workingDir));
   const names = [...new Set(policy.packages.filter((p) => p.isolate).map((p) => p.name))];
   if (names.length === 0) return undefined;
-  const cacheDir = path.resolve(workingDir, options.cacheDir ?? path.join(policy.root, 'node_modules', '.cache', 'isolate-deps'));
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : path.resolve(workingDir, options.cacheDir);
   const filter = new RegExp(`^(${names.map(escapeRegExp).join('|')})(/.*)?$`);
   const pending = new Map<string, Promise<CompiledPackage>>();
   let specifiers = new Map<string, string[]>();
@@ -91,11 +92,13 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
       if (!compilation) {
         compilation = (async () => {
           const installed = locatePackage(name, policy.root);
-          const label = `${name}@${installed.version} (${pending.size}/${names.length})`;
+          const entry = entryFor(name, installed.version);
+          checkCanIsolate(entry, installed.version, policy.root, policy.file);
+          const label = `${name}@${installed.version} (${pending.size + 1}/${names.length})`;
           const started = performance.now();
           progress(`isolate-deps: isolating ${label}: bundling, componentizing, reading its exports…`);
           const result = await compilePackage({
-            policy: entryFor(name, installed.version),
+            policy: entry,
             version: installed.version,
             specifiers: specifiers.get(name) ?? [name],
             resolveDir: policy.root,

@@ -13,7 +13,7 @@ import { toolVersion } from './tool-version.ts';
 export interface BuildComponentsOptions {
   /** The policy file (absolute, or relative to cwd). */
   policy: string;
-  /** Default: ISOLATE_DEPS_CACHE_DIR, else node_modules/.cache/isolate-deps next to the policy (the plugins' default). */
+  /** Default: ISOLATE_DEPS_CACHE_DIR, else the machine-wide cache (the plugins' default). */
   cacheDir?: string;
   /** Only these packages (default: every isolated package). */
   packages?: string[];
@@ -31,7 +31,7 @@ export interface BuiltComponents {
 export async function buildComponents(options: BuildComponentsOptions, cwd = process.cwd()): Promise<BuiltComponents> {
   const policyFile = path.resolve(cwd, options.policy);
   const isolation = createIsolation({ policy: policyFile, cacheDir: options.cacheDir ?? process.env.ISOLATE_DEPS_CACHE_DIR }, cwd);
-  if (!isolation) return { cacheDir: options.cacheDir ?? defaultCacheDir(path.dirname(policyFile)), compiled: [] };
+  if (!isolation) return { cacheDir: options.cacheDir ?? defaultCacheDir(), compiled: [] };
   writePolicySnapshot(isolation.cacheDir, isolation.policy, readFileSync(policyFile, 'utf8'));
   const targets = isolatedTargets(isolation.policy);
   const wanted = options.packages ?? isolation.names;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleShape } from '@isolate-deps/boundary';
 import type { Policy } from '@isolate-deps/policy';
@@ -64,9 +64,20 @@ export function readComponent(cacheDir: string, key: string): ReadyComponent | u
   if (!existsSync(meta)) return undefined;
   try {
     const { name, version, modules } = JSON.parse(readFileSync(meta, 'utf8')) as { name: string; version: string; modules: ModuleShape[] };
+    touch(meta);
     return { name, version, key, dir, modules };
   } catch {
     return undefined;
+  }
+}
+
+/** Renews the entry's last use, for `isolate-deps cache prune`; a read-only cache (an image layer) is fine. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // not ours to write
   }
 }
 

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 
 import Module, { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultCacheDir } from '@isolate-deps/compiler/cache-location';
 import { loadPolicy } from '@isolate-deps/policy';
 import { installCommonJsHooks } from './cjs-hooks.ts';
 import { load, resolve, useFinder } from './esm-hooks.ts';
@@ -16,15 +17,12 @@ import { preloadInWorkers } from './worker-threads.ts';
 /** The published bundle's folder (dist/): the hooks, the roots registry, the CLI and the worker runtime sit there. */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** The default component cache, the plugins' (plugin-core): node_modules/.cache/isolate-deps next to the policy. */
-export function defaultCacheDir(policyRoot: string): string {
-  return path.join(policyRoot, 'node_modules', '.cache', 'isolate-deps');
-}
+export { defaultCacheDir };
 
 /** Loads the policy and installs both loaders' hooks. Throws PolicyError for an invalid policy. */
 export function installIsolation(settings: RegisterSettings): { context: RegisterContext; hooks: 'in-thread' | 'hooks-thread' } {
   const text = readPolicyText(settings.policyFile);
-  const cacheDir = settings.cacheDir ?? defaultCacheDir(path.dirname(settings.policyFile));
+  const cacheDir = settings.cacheDir ?? defaultCacheDir();
   const policy = (text !== undefined && readPolicySnapshot(cacheDir, settings.policyFile, text)) || loadPolicy(settings.policyFile);
   const context: RegisterContext = {
     policyFile: policy.file,

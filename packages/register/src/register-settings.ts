@@ -8,7 +8,7 @@ const DEFAULT_POLICY_FILE = 'isolate-deps.policy.json';
 /** What the hook needs to know before it loads anything heavy: where the policy is, and how to treat the cache. */
 export interface RegisterSettings {
   policyFile: string;
-  /** ISOLATE_DEPS_CACHE_DIR; default (decided with the policy): node_modules/.cache/isolate-deps next to it, as the plugins. */
+  /** ISOLATE_DEPS_CACHE_DIR; default: the machine-wide cache, as the plugins (@isolate-deps/compiler/cache-location). */
   cacheDir: string | undefined;
   /** ISOLATE_DEPS_FROZEN=1: a missing or stale component is an error, never a compilation. */
   frozen: boolean;

@@ -18,6 +18,8 @@ export interface PackageTraceSummary {
   outcomes: Record<string, number>;
   capabilitiesUsed: Record<string, number>;
   capabilitiesDenied: Record<string, number>;
+  /** Per denied capability, each target (env name, path, host:port) with its count. */
+  deniedTargets: Record<string, Record<string, number>>;
   instancesCreated: number;
   traps: number;
 }
@@ -61,7 +63,7 @@ export function summarizeTrace(events: TraceEvent[]): PackageTraceSummary[] {
   const entry = (name: string) => {
     let found = byPackage.get(name);
     if (!found) {
-      found = { durations: [], summary: { package: name, calls: 0, totalMs: 0, p50Us: 0, p99Us: 0, share: 0, outcomes: {}, capabilitiesUsed: {}, capabilitiesDenied: {}, instancesCreated: 0, traps: 0 } };
+      found = { durations: [], summary: { package: name, calls: 0, totalMs: 0, p50Us: 0, p99Us: 0, share: 0, outcomes: {}, capabilitiesUsed: {}, capabilitiesDenied: {}, deniedTargets: {}, instancesCreated: 0, traps: 0 } };
       byPackage.set(name, found);
     }
     return found;
@@ -82,6 +84,7 @@ export function summarizeTrace(events: TraceEvent[]): PackageTraceSummary[] {
         break;
       case 'denial':
         count(summary.capabilitiesDenied, String(event.capability));
+        count((summary.deniedTargets[String(event.capability)] ??= {}), String(event.target));
         break;
       case 'instance':
         if (event.action === 'create') summary.instancesCreated++;
@@ -111,10 +114,24 @@ const list = (record: Record<string, number>) =>
     .map(([k, v]) => `${name(k)}×${v}`)
     .join(', ') || '-';
 
+// Targets shown per denied capability; the rest are counted.
+const TARGETS_SHOWN = 6;
+
+/** "env×41 (LOG_TOKENS×40, LOG_STREAM×1)": what was refused, by name, most frequent first. */
+const deniedList = (s: PackageTraceSummary) =>
+  Object.entries(s.capabilitiesDenied)
+    .map(([capability, n]) => {
+      const targets = Object.entries(s.deniedTargets?.[capability] ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+      const shown = targets.slice(0, TARGETS_SHOWN).map(([t, k]) => `${name(t)}×${k}`);
+      if (targets.length > TARGETS_SHOWN) shown.push(`… ${targets.length - TARGETS_SHOWN} more`);
+      return `${name(capability)}×${n}${shown.length > 0 ? ` (${shown.join(', ')})` : ''}`;
+    })
+    .join(', ') || '-';
+
 /** A readable table of summaries. */
 export function formatTraceText(summaries: PackageTraceSummary[]): string {
   const header = ['package', 'calls', 'total ms', 'p50 µs', 'p99 µs', 'share', 'instances', 'traps', 'capabilities used', 'denied'];
-  const rows = summaries.map((s) => [name(s.package), String(s.calls), s.totalMs.toFixed(1), String(s.p50Us), String(s.p99Us), `${(s.share * 100).toFixed(1)}%`, String(s.instancesCreated), String(s.traps), list(s.capabilitiesUsed), list(s.capabilitiesDenied)]);
+  const rows = summaries.map((s) => [name(s.package), String(s.calls), s.totalMs.toFixed(1), String(s.p50Us), String(s.p99Us), `${(s.share * 100).toFixed(1)}%`, String(s.instancesCreated), String(s.traps), list(s.capabilitiesUsed), deniedList(s)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');

@@ -9,7 +9,7 @@ import { UsageError, type Output } from '../terminal.ts';
 import { cliVersion } from '../version.ts';
 import { workerScript } from '../worker-script.ts';
 import type { Command } from './command.ts';
-import { ROOT_AND_POLICY, policyFor, rootOf } from './policy-option.ts';
+import { INCLUDE, ROOT_AND_POLICY, declaresDependencies, policyFor, requireProject, rootOf, scopeOf } from './policy-option.ts';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 const FAIL_ON = ['error', 'warning', 'never'] as const;
@@ -23,10 +23,12 @@ export const auditCommand: Command = {
 
 Reads the installed dependency tree (npm, pnpm, yarn classic), finds what each package's code can do
 (Node built-ins, process.env, fetch, eval, native code, install scripts) and checks it against the policy.
+It audits the app's production dependencies; isolate-deps' own packages, and what only they pull in, never count.
 
 Options:
   --policy F       policy file (default: isolate-deps.policy.json in the root, optional)
-  --root DIR       project folder whose node_modules is audited (default: current folder)
+  --root DIR       project folder (default: the nearest folder from here up with the policy, else a package.json)
+  --include=dev    audit the dev dependencies too
   --format F       text (default), json, sarif (GitHub code scanning) or markdown ($GITHUB_STEP_SUMMARY)
   --fail-on L      exit 1 when a finding is at or above L: error (default), warning, or never
   --output F       write the report to F instead of standard output
@@ -37,6 +39,7 @@ Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or configuration
 `,
   options: {
     ...ROOT_AND_POLICY,
+    ...INCLUDE,
     format: { type: 'string', default: 'text' },
     'fail-on': { type: 'string', default: 'error' },
     output: { type: 'string' },
@@ -46,9 +49,15 @@ Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or configuration
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const format = oneOf(values.format, FORMATS, '--format');
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on');
+    const scope = scopeOf(values);
     const root = rootOf(values);
+    requireProject(root, typeof values.root === 'string');
     const policy = policyFor(root, values.policy, out);
-    const report = await audit({ root, policy, cacheFile: values['no-cache'] ? false : undefined, onProgress: progressLine(out), workerScript: workerScript() });
+    const report = await audit({ root, policy, scope, cacheFile: values['no-cache'] ? false : undefined, onProgress: progressLine(out), workerScript: workerScript() });
+    // A gate that audited nothing must not pass: nothing installed is a setup problem, not a clean result.
+    if (report.stats.packages + report.stats.outOfScope === 0 && declaresDependencies(root)) {
+      throw new UsageError(`nothing is installed under ${root} (no node_modules), though its package.json declares dependencies; run npm install (or pnpm/yarn install) first`);
+    }
     const toFile = typeof values.output === 'string';
     const text = render(report, format, out.color && !toFile);
     if (toFile) {

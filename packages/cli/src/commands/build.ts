@@ -18,7 +18,7 @@ layer; then start the app with ISOLATE_DEPS_FROZEN=1 so that production never co
 Options:
   --root DIR          project folder (default: the current folder)
   --policy FILE       the policy (default: ${DEFAULT_POLICY_FILE} in the project folder)
-  --cache-dir DIR     the component cache (default: ISOLATE_DEPS_CACHE_DIR, else node_modules/.cache/isolate-deps next to the policy)
+  --cache-dir DIR     the component cache (default: ISOLATE_DEPS_CACHE_DIR, else ~/.cache/isolate-deps or $XDG_CACHE_HOME/isolate-deps)
   --package NAME      only this package
   --specifiers LIST   comma-separated specifiers the components must serve (yaml,yaml/util); default: what each
                       served before, else its main entry

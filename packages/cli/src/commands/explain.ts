@@ -3,7 +3,7 @@ import { styles, UsageError } from '../terminal.ts';
 import { oneOf } from './audit.ts';
 import { workerScript } from '../worker-script.ts';
 import type { Command } from './command.ts';
-import { ROOT_AND_POLICY, policyFor, rootOf } from './policy-option.ts';
+import { ROOT_AND_POLICY, policyFor, requireProject, rootOf } from './policy-option.ts';
 
 /** `isolate-deps explain <pkg>`: detected against granted capabilities, with file:line evidence. */
 export const explainCommand: Command = {
@@ -17,7 +17,7 @@ and every capability detected in its code with file:line evidence, next to what 
 
 Options:
   --policy F    policy file (default: isolate-deps.policy.json in the root)
-  --root DIR    project folder (default: current folder)
+  --root DIR    project folder (default: the nearest folder from here up with the policy, else a package.json)
   --format F    text (default) or json
   -h, --help    show this help
 `,
@@ -26,8 +26,10 @@ Options:
     if (positionals.length !== 1) throw new UsageError('explain takes one package name, e.g. `isolate-deps explain yaml`');
     const format = oneOf(values.format, ['text', 'json'] as const, '--format');
     const root = rootOf(values);
+    requireProject(root, typeof values.root === 'string');
     const policy = policyFor(root, values.policy, out);
-    const report = await audit({ root, policy, workerScript: workerScript() });
+    // Any of the app's packages can be explained, dev ones too; never the tool's own.
+    const report = await audit({ root, policy, scope: 'development', workerScript: workerScript() });
     const explanations = explainPackage(report, policy, positionals[0]!);
     if (explanations.length === 0) throw new UsageError(`"${positionals[0]}" is not installed under ${root}`);
     out.write(format === 'json' ? `${JSON.stringify(explanations, null, 2)}\n` : explanations.map((e) => renderExplanation(e, out.color)).join('\n'));
@@ -47,6 +49,8 @@ function renderExplanation(e: Explanation, color: boolean): string {
   for (const [script, command] of Object.entries(p.installScripts)) lines.push(`  ${`${script}:`.padEnd(13)}${command}`);
   const policy = e.policyKey === undefined ? 'not in the policy' : e.isolated ? `isolated by "${e.policyKey}", grants ${JSON.stringify(e.grant)}` : `"${e.policyKey}", reviewed [${(e.reviewed ?? []).join(', ')}]`;
   lines.push(`  policy:      ${policy}`);
+  const advice = e.advice.verdict === 'cannot' ? 'cannot run isolated' : e.advice.verdict === 'propose' ? 'worth isolating' : 'can run isolated, little to gain';
+  lines.push(`  isolation:   ${advice}${e.advice.reasons.length > 0 ? `: ${e.advice.reasons.join('; ')}` : ''}`);
   if (Object.keys(p.analysis.builtins).length > 0) lines.push(`  built-ins:   ${Object.entries(p.analysis.builtins).map(([m, members]) => (members.length ? `${m} (${members.join(', ')})` : m)).join('; ')}`);
   if (p.analysis.envNames.length > 0) lines.push(`  env:         ${p.analysis.envNames.join(', ')}`);
   if (p.analysis.globals.length > 0) lines.push(`  globals:     ${p.analysis.globals.join(', ')}`);

@@ -39,5 +39,6 @@ export function summaryLine(report: AuditReport, color = false): string {
   const { stats } = report;
   const verdict = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count('info')} info`;
   const policy = report.policyFile ? `policy ${report.policyFile}` : 'no policy';
-  return `${stats.packages} packages audited against ${policy} (${stats.filesScanned} files, ${stats.filesParsed} parsed, ${stats.cacheHits} from cache, ${stats.durationMs} ms): ${errors > 0 ? s.red(verdict) : warnings > 0 ? s.yellow(verdict) : s.green(verdict)}`;
+  const scope = report.scope === 'installed' ? '' : `${report.scope === 'production' ? 'production dependencies' : 'production and dev dependencies'}${stats.outOfScope > 0 ? `, ${stats.outOfScope} other installed packages left out` : ''}; `;
+  return `${stats.packages} packages audited against ${policy} (${scope}${stats.filesScanned} files, ${stats.filesParsed} parsed, ${stats.cacheHits} from cache, ${stats.durationMs} ms): ${errors > 0 ? s.red(verdict) : warnings > 0 ? s.yellow(verdict) : s.green(verdict)}`;
 }
