@@ -38,6 +38,8 @@ export const COMPONENTS: Component[] = [
   { package: 'attack-solana-web3', entry: allow({ net: NET }) },
   { package: 'attack-shai-hulud', entry: allow({ env: ['A'] }) },
   { package: 'attack-classic-escapes', entry: allow({ fs: FS, env: ['A'], net: NET }) },
+  // test/attacks-live-objects.test.ts
+  { package: 'attack-vm2-escapes' },
   // denials, guest environment, violation modes
   { package: 'evil-telemetry' },
   { package: 'capability-probe', entry: allow({ fs: FS, env: ['A'], net: NET }) },

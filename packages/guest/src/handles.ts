@@ -8,6 +8,7 @@
  */
 import { decodeMarked, encode, isDataObject, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary';
+import { hostObjectProxy } from './host-object-proxy.ts';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -15,7 +16,8 @@ type AnyFunction = (...args: unknown[]) => unknown;
 const SWEEP_MIN = 64;
 
 interface CallbackEntry {
-  fn: WeakRef<AnyFunction>;
+  /** A host function's stand-in, or a live host object's (host-object-proxy.ts). */
+  fn: WeakRef<object>;
   received: number;
 }
 
@@ -58,7 +60,7 @@ export class GuestHandles implements Handles {
       return value;
     }
     if (typeof record.id !== 'number') throw new TypeError('isolate-deps: bad callback reference');
-    return this.callback(record.id, typeof record.n === 'string' ? record.n : '');
+    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.o === 'string');
   }
 
   /** The guest value a handle id stands for. */
@@ -108,7 +110,7 @@ export class GuestHandles implements Handles {
     this.droppedCallbacks.push(id, entry.received);
   }
 
-  private callback(id: number, name: string): AnyFunction {
+  private callback(id: number, name: string, liveObject: boolean): object {
     const entry = this.callbacks.get(id);
     const existing = entry?.fn.deref();
     if (entry && existing) {
@@ -116,11 +118,13 @@ export class GuestHandles implements Handles {
       return existing;
     }
     const handles = this;
-    const fn = {
-      [name](this: unknown, ...args: unknown[]): unknown {
-        return handles.settleReply(invokeCallback(id, encode([this, ...args], handles)));
-      },
-    }[name]!;
+    const fn = liveObject
+      ? hostObjectProxy((request) => handles.settleReply(invokeCallback(id, encode(request, handles))))
+      : {
+          [name](this: unknown, ...args: unknown[]): unknown {
+            return handles.settleReply(invokeCallback(id, encode([this, ...args], handles)));
+          },
+        }[name]!;
     this.callbacks.set(id, { fn: new WeakRef(fn), received: (entry?.received ?? 0) + 1 });
     this.callbackIds.set(fn, id);
     this.callbackRegistry?.register(fn, id);
