@@ -8,7 +8,7 @@
  */
 import { decodeMarked, encode, isDataObject, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary';
-import { hostObjectProxy } from './host-object-proxy.ts';
+import { hostObjectProxy, syncStoredObjects } from './host-object-proxy.ts';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -60,7 +60,7 @@ export class GuestHandles implements Handles {
       return value;
     }
     if (typeof record.id !== 'number') throw new TypeError('isolate-deps: bad callback reference');
-    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.o === 'string');
+    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.o === 'string' ? record.o : undefined);
   }
 
   /** The guest value a handle id stands for. */
@@ -110,7 +110,8 @@ export class GuestHandles implements Handles {
     this.droppedCallbacks.push(id, entry.received);
   }
 
-  private callback(id: number, name: string, liveObject: boolean): object {
+  /** A host function's stand-in, or with `liveObject` (its kind) a live host object's. */
+  private callback(id: number, name: string, liveObject: string | undefined): object {
     const entry = this.callbacks.get(id);
     const existing = entry?.fn.deref();
     if (entry && existing) {
@@ -118,10 +119,11 @@ export class GuestHandles implements Handles {
       return existing;
     }
     const handles = this;
-    const fn = liveObject
-      ? hostObjectProxy((request) => handles.settleReply(invokeCallback(id, encode(request, handles))))
+    const fn = liveObject !== undefined
+      ? hostObjectProxy(liveObject, (request) => handles.settleReply(invokeCallback(id, encode(request, handles))))
       : {
           [name](this: unknown, ...args: unknown[]): unknown {
+            syncStoredObjects(false);
             return handles.settleReply(invokeCallback(id, encode([this, ...args], handles)));
           },
         }[name]!;

@@ -10,8 +10,53 @@
 /** Sends one request ([op, key?, value?]) about the host object and returns the host's answer. */
 export type HostObjectRequest = (request: unknown[]) => unknown;
 
-export function hostObjectProxy(request: HostObjectRequest): object {
-  let prototype: object | null = Object.prototype;
+// Node's ServerResponse#_implicitHeader, answered in the guest: on the host it would call the response's writeHead,
+// which a package may have replaced with a guest function (on-headers does), and so re-enter the busy guest.
+const RESPONSE_PROTOTYPE: object = {
+  _implicitHeader(this: { writeHead(status: unknown): unknown; statusCode: unknown }): void {
+    this.writeHead(this.statusCode);
+  },
+};
+
+/**
+ * Objects the guest stored on live host objects during the current call. The host holds a copy, so they are
+ * sent again (only where the host still holds the guest's last copy) before the host runs and when the call
+ * ends: later changes reach the host, as when cookie-parser deletes the signed cookies from the req.cookies it
+ * has just stored.
+ */
+const storedThisCall = new Map<HostObjectRequest, Map<string, object>>();
+
+/** Sends the objects stored this call again; at the end of the call, forgets them. Never throws. */
+export function syncStoredObjects(endOfCall: boolean): void {
+  if (storedThisCall.size === 0) return;
+  const batches = [...storedThisCall];
+  if (endOfCall) storedThisCall.clear();
+  for (const [request, writes] of batches) {
+    for (const [key, value] of writes) {
+      try {
+        request(['u', key, value]);
+      } catch {
+        // The host refused or the object is gone: the store itself had already succeeded or failed visibly.
+      }
+    }
+  }
+}
+
+export function hostObjectProxy(kind: string, request: HostObjectRequest): object {
+  let prototype: object | null = kind === 'response' ? RESPONSE_PROTOTYPE : Object.prototype;
+  // Objects this stand-in stored, so reading one back gives the same object while the host still holds it.
+  const stored = new Map<string, object>();
+  const store = (key: string, value: unknown): void => {
+    request(['s', key, value]);
+    if (typeof value !== 'object' || value === null) {
+      stored.delete(key);
+      return;
+    }
+    stored.set(key, value);
+    let writes = storedThisCall.get(request);
+    if (!writes) storedThisCall.set(request, (writes = new Map()));
+    writes.set(key, value);
+  };
   // Holds what lives on the guest side only: symbol keys and non-configurable definitions (Proxy invariants).
   const local: object = {};
   const hostOwns = (key: PropertyKey): key is string => typeof key === 'string' && !Object.hasOwn(local, key);
@@ -19,6 +64,8 @@ export function hostObjectProxy(request: HostObjectRequest): object {
     get(target, key, receiver) {
       if (hostOwns(key)) {
         const answer = request(['g', key]) as unknown[];
+        // A second element: the host still holds the copy of what this guest stored there.
+        if (answer.length > 1 && stored.has(key)) return stored.get(key);
         if (answer.length > 0) return answer[0];
       } else if (Object.hasOwn(target, key)) {
         return Reflect.get(target, key, receiver);
@@ -27,7 +74,7 @@ export function hostObjectProxy(request: HostObjectRequest): object {
     },
     set(target, key, value) {
       if (!hostOwns(key)) return Reflect.set(target, key, value);
-      request(['s', key, value]);
+      store(key, value);
       return true;
     },
     has(target, key) {
@@ -50,8 +97,8 @@ export function hostObjectProxy(request: HostObjectRequest): object {
     defineProperty(target, key, descriptor) {
       // An accessor would run guest code inside the host's reads of its own object.
       if ('get' in descriptor || 'set' in descriptor) throw new TypeError(`isolate-deps: an accessor cannot be defined on a host object ("${String(key)}")`);
-      if (!hostOwns(key) || descriptor.configurable === false) return Reflect.defineProperty(target, key, descriptor) && (typeof key !== 'string' || (request(['s', key, descriptor.value]), true));
-      request(['s', key, descriptor.value]);
+      if (!hostOwns(key) || descriptor.configurable === false) return Reflect.defineProperty(target, key, descriptor) && (typeof key !== 'string' || (store(key, descriptor.value), true));
+      store(key, descriptor.value);
       return true;
     },
     getPrototypeOf: () => prototype,

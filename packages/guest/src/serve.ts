@@ -11,6 +11,7 @@ import { nextTimerDelay, runDueTimers } from './scheduler.ts';
 import './v8-stack-trace.ts';
 import './intl-segmenter.ts';
 import { encodeThrown, GuestHandles } from './handles.ts';
+import { syncStoredObjects } from './host-object-proxy.ts';
 
 export interface Root {
   specifier: string;
@@ -80,6 +81,8 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
       return `0${encode(perform(target[0], target.slice(1), list), handles)}`;
     } catch (error) {
       return `1${encodeThrown(error, handles)}`;
+    } finally {
+      syncStoredObjects(true);
     }
   }
 

@@ -49,7 +49,7 @@ const ALLOWLISTS: Record<HostObjectKind, Allowlist> = {
     writable: true,
   },
   response: {
-    methods: list(WRITABLE_METHODS, ['setHeader', 'setHeaders', 'appendHeader', 'getHeader', 'getHeaders', 'getHeaderNames', 'hasHeader', 'removeHeader', 'writeHead', 'flushHeaders', 'setTimeout', 'addTrailers', 'writeContinue', 'writeProcessing', 'writeEarlyHints', '_implicitHeader']),
+    methods: list(WRITABLE_METHODS, ['setHeader', 'setHeaders', 'appendHeader', 'getHeader', 'getHeaders', 'getHeaderNames', 'hasHeader', 'removeHeader', 'writeHead', 'flushHeaders', 'setTimeout', 'addTrailers', 'writeContinue', 'writeProcessing', 'writeEarlyHints']),
     // `_header` is the header block once sent (morgan and on-headers read it).
     data: list(WRITABLE_DATA, ['statusCode', 'statusMessage', 'headersSent', 'finished', 'sendDate', 'chunkedEncoding', 'shouldKeepAlive', 'useChunkedEncodingByDefault', 'strictContentLength', 'socket', 'connection', 'req', '_header', '_headerSent']),
     ownClassMembers: false,

@@ -13,7 +13,7 @@ import { allowlistOf, BLOCKED_KEYS, isBasePrototype, kindOf, NEVER_WRITTEN, type
 export { kindOf, type HostObjectKind } from './host-object-kinds.ts';
 
 /** Operation letters of a guest's request on a live host object: [op, key?, value?]. */
-export const HostObjectOp = { get: 'g', set: 's', has: 'h', deleteProperty: 'x', ownKeys: 'k', describe: 'd' } as const;
+export const HostObjectOp = { get: 'g', set: 's', update: 'u', has: 'h', deleteProperty: 'x', ownKeys: 'k', describe: 'd' } as const;
 
 /** Whether a host object crosses into a guest as a live handle (functions are callbacks, data is copied). */
 export function isLiveHostObject(value: object): boolean {
@@ -42,11 +42,19 @@ export function performOnHostObject(object: object, request: unknown[]): unknown
   switch (op) {
     case HostObjectOp.get: {
       const found = readMember(object, key);
-      return found ? [found.value] : [];
+      if (!found) return [];
+      // Marked when it is still the copy of what the guest stored: the guest then reads its own object back.
+      return isObject(found.value) && isDataObject(found.value) && wroteByGuest(object, key, found.value) ? [found.value, 1] : [found.value];
     }
     case HostObjectOp.set:
       writeMember(object, key, value);
       return true;
+    case HostObjectOp.update: {
+      // The guest's object changed since it stored it: replace the copy, unless the host has replaced it since.
+      const current = Reflect.getOwnPropertyDescriptor(object, key);
+      if (current && 'value' in current && wroteByGuest(object, key, current.value)) writeMember(object, key, value);
+      return true;
+    }
     case HostObjectOp.has:
       return readMember(object, key) !== undefined;
     case HostObjectOp.deleteProperty:
@@ -60,6 +68,8 @@ export function performOnHostObject(object: object, request: unknown[]): unknown
       throw new TypeError(`isolate-deps: unknown host object operation ${JSON.stringify(op)}`);
   }
 }
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 function lookup(object: object, key: string): { descriptor: PropertyDescriptor; owner: object } | undefined {
   for (let owner: object | null = object; owner !== null; owner = Object.getPrototypeOf(owner)) {
