@@ -28,6 +28,7 @@ const APP = `
     compare(value) { return value > 0; }
     isInstance(Class) { return this instanceof Class; }
     later() { return Promise.resolve('later'); }
+    isSelf(value) { return value === this; }
   }
   const before = {
     objectKeys: Object.getOwnPropertyNames(Object.prototype).sort().join(),
@@ -108,7 +109,7 @@ describe('live host objects in an isolated package: the vm2 escapes and their va
   });
 
   it('lets the package use the objects honestly: reads, writes, methods and events reach the host objects', () => {
-    expect(out.honest).toEqual({ method: 'GET', url: '/honest', header: 'probe-value', remoteAddress: expect.stringMatching(/127\.0\.0\.1$/), greeting: 'hello guest', count: 1 });
+    expect(out.honest).toEqual({ method: 'GET', url: '/honest', header: 'probe-value', remoteAddress: expect.stringMatching(/127\.0\.0\.1$/), greeting: 'hello guest', count: 1, sameSocket: true, sameRequest: true, sameMethod: true, backOnHost: true, protoIsGuestOwn: true });
     expect(out.afterHonest).toEqual({ count: 42, lastPing: 'pong 7', header: 'yes' });
     expect(out.honestStatus).toEqual([200, 'done']);
   });

@@ -284,6 +284,12 @@ function honest(req, res, instance, emitter) {
     remoteAddress: req.socket.remoteAddress,
     greeting: instance.greet('guest'),
     count: instance.count,
+    // Identity: one stand-in per host object, and a stand-in sent back is the host's original.
+    sameSocket: req.socket === req.socket,
+    sameRequest: res.req === req,
+    sameMethod: res.setHeader === res.setHeader,
+    backOnHost: instance.isSelf(instance),
+    protoIsGuestOwn: Object.getPrototypeOf(instance) === Object.prototype,
   };
   instance.count = 41;
   instance.bump();
