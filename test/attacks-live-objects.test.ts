@@ -54,7 +54,13 @@ const APP = `
       emitter.emit('ping', 7);
       out.afterHonest = { count: store.count, lastPing: emitter.lastPing, header: res.getHeader('x-honest') };
     } else {
-      out.results = evil.attack({ req, res, store, emitter }, process.argv[2]);
+      const holder = new (class Holder { constructor() { this.proc = process; this.realm = globalThis; } })();
+      try {
+        evil.attack({ proc: process }, process.argv[2]);
+      } catch (error) {
+        out.processRefused = error.code;
+      }
+      out.results = evil.attack({ req, res, store, emitter, holder }, process.argv[2]);
       out.host = {
         reqPrototype: Object.getPrototypeOf(req) === http.IncomingMessage.prototype,
         resPrototype: Object.getPrototypeOf(res) === http.ServerResponse.prototype,
@@ -138,6 +144,10 @@ describe('live host objects in an isolated package: the vm2 escapes and their va
       expect(results[`${label}.emit.error`]).not.toMatch(/boolean true/);
     }
     expect(results['emitter._events']).toBe('undefined');
+    // process, the global object and CommonJS modules never cross: passed in, or read from an object.
+    expect(out.processRefused).toBe('ERR_ISOLATE_HOST_REALM_OBJECT');
+    expect(results['holder.holds process']).toMatch(/^refused: TypeError: isolate-deps: process cannot be passed into an isolated package/);
+    expect(results['holder.holds globalThis']).toMatch(/^refused: TypeError: isolate-deps: the global object cannot be passed/);
   });
 
   it('leaves the host objects and prototypes untouched', () => {

@@ -7,6 +7,8 @@
  * Symbol-keyed properties and non-configurable definitions stay on the guest side too.
  */
 
+import { isDataObject } from '@isolate-deps/boundary';
+
 /** Sends one request ([op, key?, value?]) about the host object and returns the host's answer. */
 export type HostObjectRequest = (request: unknown[]) => unknown;
 
@@ -48,7 +50,8 @@ export function hostObjectProxy(kind: string, request: HostObjectRequest): objec
   const stored = new Map<string, object>();
   const store = (key: string, value: unknown): void => {
     request(['s', key, value]);
-    if (typeof value !== 'object' || value === null) {
+    // Only copied values need sending again: a function or class instance crosses as a live handle.
+    if (typeof value !== 'object' || value === null || !isDataObject(value)) {
       stored.delete(key);
       return;
     }

@@ -83,6 +83,7 @@ interface NodeClasses {
   Readable?: Constructor;
   Writable?: Constructor;
   EventEmitter?: Constructor;
+  Module?: Constructor;
   /** Prototypes of Node's base classes: their members follow the kind's allowlist, never the class-instance rule. */
   basePrototypes: Set<object>;
 }
@@ -97,18 +98,33 @@ function nodeClasses(): NodeClasses {
   const net = load?.('node:net');
   const stream = load?.('node:stream');
   const events = load?.('node:events');
+  const modules = load?.('node:module');
   const basePrototypes = new Set<object>([Object.prototype]);
   for (const Class of [http?.IncomingMessage, http?.OutgoingMessage, http?.ServerResponse, http?.ClientRequest, net?.Socket, stream?.Stream, stream?.Readable, stream?.Writable, stream?.Duplex, stream?.Transform, stream?.PassThrough, events?.EventEmitter]) {
     if (typeof Class === 'function') basePrototypes.add(Class.prototype);
   }
-  classes = { IncomingMessage: http?.IncomingMessage, OutgoingMessage: http?.OutgoingMessage, Socket: net?.Socket, Duplex: stream?.Duplex, Readable: stream?.Readable, Writable: stream?.Writable, EventEmitter: events?.EventEmitter, basePrototypes };
+  classes = { IncomingMessage: http?.IncomingMessage, OutgoingMessage: http?.OutgoingMessage, Socket: net?.Socket, Duplex: stream?.Duplex, Readable: stream?.Readable, Writable: stream?.Writable, EventEmitter: events?.EventEmitter, Module: modules?.Module, basePrototypes };
   return classes;
 }
 
 const is = (value: object, Class: Constructor | undefined): boolean => Class !== undefined && value instanceof Class;
 
-/** The kind of a live host object, most specific first. */
+/**
+ * The host realm's own objects never cross as live handles: through `process` (its `mainModule.require`), the
+ * global object or a CommonJS `module`, a package would reach code loading. Passing one in is an error.
+ */
+function refuseHostRealm(value: object): void {
+  const host = globalThis as { process?: object };
+  const Module = nodeClasses().Module;
+  if (value === globalThis || value === host.process || (Module !== undefined && value instanceof Module)) {
+    const what = value === globalThis ? 'the global object' : value === host.process ? 'process' : 'a CommonJS module object';
+    throw Object.assign(new TypeError(`isolate-deps: ${what} cannot be passed into an isolated package`), { code: 'ERR_ISOLATE_HOST_REALM_OBJECT' });
+  }
+}
+
+/** The kind of a live host object, most specific first; refuses the host realm's own objects. */
 export function kindOf(value: object): HostObjectKind {
+  refuseHostRealm(value);
   const c = nodeClasses();
   if (is(value, c.IncomingMessage)) return 'request';
   if (is(value, c.OutgoingMessage)) return 'response';

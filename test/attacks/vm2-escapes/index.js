@@ -100,6 +100,9 @@ function escapes(label, t) {
   at('socket.destroy', () => t.socket && t.socket.destroy && t.socket.destroy());
   at('socket.constructor', () => FN(t.socket));
   at('socket._httpMessage', () => t.socket && t.socket._httpMessage);
+  // The host realm's own objects, held by an app object: never handed over.
+  at('holds process', () => t.proc && t.proc.env);
+  at('holds globalThis', () => t.realm && t.realm.process);
   at('app', () => t.app);
   at('server', () => t.server);
   at('_events', () => t._events);
