@@ -42,6 +42,10 @@ export const COMPONENTS: Component[] = [
   { package: 'attack-solana-web3', entry: allow({ net: NET }) },
   { package: 'attack-shai-hulud', entry: { ...allow({ env: ['A'] }), reviewed: PROCESSES } },
   { package: 'attack-classic-escapes', entry: allow({ fs: FS, env: ['A'], net: NET }) },
+  // test/attacks-live-objects.test.ts
+  { package: 'attack-vm2-escapes' },
+  // test/compat/middleware.test.ts
+  ...['cookie-parser', 'body-parser', 'morgan', 'compression', 'express-app'].map((p) => ({ package: p })),
   // denials, guest environment, violation modes
   { package: 'evil-telemetry' },
   { package: 'capability-probe', entry: { ...allow({ fs: FS, env: ['A'], net: NET }), reviewed: PROCESSES } },

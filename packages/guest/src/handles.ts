@@ -8,6 +8,7 @@
  */
 import { applyWriteBack, decodeMarked, encode, isDataObject, splitWriteBack, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { invokeCallback, releaseCallbacks, settle } from 'isolate:guest/boundary';
+import { hostObjectProxy, syncStoredObjects } from './host-object-proxy.ts';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -17,7 +18,8 @@ const BUILT_IN_ERROR_PROTOTYPES = new Set<unknown>([Error, TypeError, RangeError
 const SWEEP_MIN = 64;
 
 interface CallbackEntry {
-  fn: WeakRef<AnyFunction>;
+  /** A host function's stand-in, or a live host object's (host-object-proxy.ts). */
+  fn: WeakRef<object>;
   received: number;
 }
 
@@ -71,7 +73,7 @@ export class GuestHandles implements Handles {
       return value;
     }
     if (typeof record.id !== 'number') throw new TypeError('isolate-deps: bad callback reference');
-    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.l === 'number' ? record.l : 0);
+    return this.callback(record.id, typeof record.n === 'string' ? record.n : '', typeof record.l === 'number' ? record.l : 0, typeof record.o === 'string' ? record.o : undefined);
   }
 
   /** The guest value a handle id stands for. */
@@ -121,7 +123,8 @@ export class GuestHandles implements Handles {
     this.droppedCallbacks.push(id, entry.received);
   }
 
-  private callback(id: number, name: string, length: number): AnyFunction {
+  /** A host function's stand-in, or with `liveObject` (its kind) a live host object's. */
+  private callback(id: number, name: string, length: number, liveObject: string | undefined): object {
     const entry = this.callbacks.get(id);
     const existing = entry?.fn.deref();
     if (entry && existing) {
@@ -129,14 +132,20 @@ export class GuestHandles implements Handles {
       return existing;
     }
     const handles = this;
-    const fn = {
-      [name](this: unknown, ...args: unknown[]): unknown {
-        const list = [this, ...args];
-        return handles.settleReply(invokeCallback(id, encode(list, handles)), list);
-      },
-    }[name]!;
-    // Curry and compose helpers read `length`: the stand-in declares as many parameters as the host function.
-    Object.defineProperty(fn, 'length', { value: length });
+    let fn: object;
+    if (liveObject !== undefined) {
+      fn = hostObjectProxy(liveObject, (request) => handles.settleReply(invokeCallback(id, encode(request, handles)), request));
+    } else {
+      fn = {
+        [name](this: unknown, ...args: unknown[]): unknown {
+          syncStoredObjects(false);
+          const list = [this, ...args];
+          return handles.settleReply(invokeCallback(id, encode(list, handles)), list);
+        },
+      }[name]!;
+      // Curry and compose helpers read `length`: the stand-in declares as many parameters as the host function.
+      Object.defineProperty(fn, 'length', { value: length });
+    }
     this.callbacks.set(id, { fn: new WeakRef(fn), received: (entry?.received ?? 0) + 1 });
     this.callbackIds.set(fn, id);
     this.callbackRegistry?.register(fn, id);

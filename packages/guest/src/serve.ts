@@ -12,6 +12,7 @@ import './v8-stack-trace.ts';
 import './intl/index.ts';
 import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
 import { watchArguments, withWriteBack, type WatchedArguments } from './write-back.ts';
+import { syncStoredObjects } from './host-object-proxy.ts';
 
 export interface Root {
   specifier: string;
@@ -85,6 +86,8 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
       return withWriteBack(`0${encode(perform(target[0], target.slice(1), list), handles)}`, watched, handles);
     } catch (error) {
       return withWriteBack(`1${encodeThrown(error, handles)}`, watched, handles);
+    } finally {
+      syncStoredObjects(true);
     }
   }
 

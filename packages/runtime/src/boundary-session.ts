@@ -10,6 +10,7 @@
 import { ArgumentWatch, BoundaryDecodeError, DEFAULT_MAX_DECODE_LENGTH, decode, encodeMarked, frameWriteBack, handleRef, mayChange, Op, type Encoded, type Handles, type HandleKind } from '@isolate-deps/boundary';
 import { guestProxy } from './guest-proxy.ts';
 import { GuestTimer } from './guest-timer.ts';
+import { isLiveHostObject, kindOf, performOnHostObject, type HostObjectKind } from './host-object-membrane.ts';
 
 /** What a session needs from its package: a call into this very instance. */
 export interface SessionOwner {
@@ -31,6 +32,8 @@ interface ProxyRecord {
 interface CallbackEntry {
   fn: AnyFunction;
   sent: number;
+  /** Set for a live host object (see host-object-membrane.ts): the guest's calls are operations on it. */
+  kind?: HostObjectKind;
 }
 
 /** Host values that stand for guest values, with the session and id they belong to. */
@@ -149,6 +152,7 @@ export class BoundarySession implements Handles {
     const facade = facadeRecords.get(value);
     if (facade && facade.owner === this.owner) return { $t: 'h', p: facade.path };
     if (typeof value === 'function') return this.sendCallback(value as AnyFunction);
+    if (isLiveHostObject(value)) return this.sendCallback(value as AnyFunction, kindOf(value));
     return undefined;
   }
 
@@ -223,12 +227,12 @@ export class BoundarySession implements Handles {
     }
   }
 
-  private sendCallback(fn: AnyFunction): Encoded {
+  private sendCallback(fn: AnyFunction, kind?: HostObjectKind): Encoded {
     let id = this.callbackIds.get(fn);
     let entry = id === undefined ? undefined : this.callbacks.get(id);
     if (id === undefined || !entry) {
       id = this.nextCallbackId++;
-      entry = { fn, sent: 0 };
+      entry = kind === undefined ? { fn, sent: 0 } : { fn, sent: 0, kind };
       this.callbackIds.set(fn, id);
       this.callbacks.set(id, entry);
       // The guest engine never clears its weak references, so it rarely reports a callback dropped: bound the
@@ -240,6 +244,7 @@ export class BoundarySession implements Handles {
       }
     }
     entry.sent += 1;
+    if (kind !== undefined) return { $t: 'cb', id, o: kind };
     return { $t: 'cb', id, n: typeof fn.name === 'string' ? fn.name : '', l: parameterCount(Object.getOwnPropertyDescriptor(fn, 'length')?.value) };
   }
 
@@ -253,6 +258,7 @@ export class BoundarySession implements Handles {
       this.callbacks.set(id, entry);
       const list = decode(args, this, { from: this.from() });
       if (!Array.isArray(list)) throw new BoundaryDecodeError('callback arguments must be a list');
+      if (entry.kind !== undefined) return `0${encodeMarked(performOnHostObject(entry.fn, list), this)}`;
       const [thisArg, ...rest] = list;
       if (mayChange(list)) watched = { list, watch: new ArgumentWatch(list, args, !args.includes('"$t"'), isStandIn) };
       return this.withWriteBack(`0${encodeMarked(Reflect.apply(entry.fn, thisArg, rest), this)}`, watched);

@@ -20,7 +20,13 @@ export interface Slot {
 export class IsolateReentrancyError extends Error {
   readonly code = 'ERR_ISOLATE_REENTRANT';
   constructor(packageName: string) {
-    super(`isolate-deps: "${packageName}" was called again while a call into it is still running (e.g. from a callback); a component instance cannot be re-entered`);
+    super(
+      `isolate-deps: "${packageName}" was called again while a call into it is still running: host code that the package called ` +
+        `(a callback such as next(), or a method of a live host object such as res.end()) called back into it, and a component instance ` +
+        `cannot be re-entered. Respond asynchronously (after an await or setImmediate), so the host code runs after the package's call ` +
+        `has returned; "instance": "pool" serves a new call of the package's exports from another instance, but never a function ` +
+        `the package created (such as one it stored on res), which belongs to its own instance (see docs/live-host-objects.md)`,
+    );
     this.name = 'IsolateReentrancyError';
   }
 }

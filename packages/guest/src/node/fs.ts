@@ -209,13 +209,21 @@ export const promises = {
   mkdtemp: promiseForm(mkdtempSync),
 };
 
+/** The classes of the streams below, for `instanceof` (the destroy package checks `stream instanceof fs.ReadStream`). */
+export class ReadStream extends stream.Readable {
+  path = '';
+}
+export class WriteStream extends stream.Writable {
+  path = '';
+}
+
 /** Reads the file on the first read (the host hands whole files over), then streams it in chunks. */
 export function createReadStream(path: PathLike, options?: BufferEncoding | { encoding?: BufferEncoding; start?: number; end?: number; highWaterMark?: number }) {
   const settings = typeof options === 'string' ? { encoding: options } : options ?? {};
   const chunkSize = settings.highWaterMark ?? 64 * 1024;
   let data: Buffer | undefined;
   let offset = 0;
-  const readable = new stream.Readable({
+  const readable = new ReadStream({
     encoding: settings.encoding,
     read() {
       try {
@@ -236,7 +244,7 @@ export function createReadStream(path: PathLike, options?: BufferEncoding | { en
 export function createWriteStream(path: PathLike, options?: BufferEncoding | { flags?: string; encoding?: BufferEncoding }) {
   const settings = typeof options === 'string' ? { encoding: options } : options ?? {};
   let opened = false;
-  const writable = new stream.Writable({
+  const writable = new WriteStream({
     write(chunk: Buffer, _encoding, callback) {
       try {
         if (!opened && !settings.flags?.startsWith('a')) writeFileSync(path, '');
@@ -253,4 +261,4 @@ export function createWriteStream(path: PathLike, options?: BufferEncoding | { f
 
 export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 };
 
-export default { ...sync, createReadStream, createWriteStream, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, copyFile, rename, mkdtemp, exists, promises, constants };
+export default { ...sync, ReadStream, WriteStream, createReadStream, createWriteStream, readFile, writeFile, appendFile, stat, lstat, readdir, mkdir, rm, unlink, realpath, access, copyFile, rename, mkdtemp, exists, promises, constants };
