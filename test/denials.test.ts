@@ -67,7 +67,7 @@ describe('a hijacked dependency with nothing granted', () => {
     expect(result.violations).toContainEqual({ package: 'evil-telemetry', capability: 'env', target: 'AWS_SECRET_ACCESS_KEY' });
     // TELEMETRY_URL was unreadable (env denied), so it fell back to its hard-coded endpoint.
     expect(result.violations).toContainEqual({ package: 'evil-telemetry', capability: 'env', target: 'TELEMETRY_URL' });
-    expect(result.violations).toContainEqual({ package: 'evil-telemetry', capability: 'net', target: 'telemetry.evil.example' });
+    expect(result.violations).toContainEqual({ package: 'evil-telemetry', capability: 'net', target: 'telemetry.evil.example:443' });
   });
 
   it('reports each denied attempt on stderr once, with the JSON that would allow it, even though the package swallowed the errors', async () => {
