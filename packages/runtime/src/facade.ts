@@ -1,5 +1,5 @@
 import { decode, Op, type ExportShape } from '@isolate-deps/boundary';
-import { registerFacadeMember } from './boundary-session.ts';
+import { facadeOwner, registerFacadeMember } from './boundary-session.ts';
 import { guestProxy } from './guest-proxy.ts';
 import type { IsolatedPackage } from './isolated-package.ts';
 
@@ -49,15 +49,25 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
 
 function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Function {
   const applyTarget = Op.apply + ref;
+  const applyWithTarget = Op.applyWith + ref;
   const constructTarget = Op.construct + ref;
   const instanceOfTarget = Op.instanceOf + ref;
   const fn = function isolated(this: unknown, ...args: unknown[]): unknown {
     if (new.target) return pkg.call(constructTarget, args);
-    return pkg.call(applyTarget, args);
+    // Called alone or on its module, the guest calls it on its own parent; another `this` (fn.call(obj), a
+    // bound copy, as classnames/bind uses) is sent along.
+    if (ownThis(this)) return pkg.call(applyTarget, args);
+    return pkg.call(applyWithTarget, [this, ...args]);
   };
   Object.defineProperty(fn, 'name', { value: name });
   Object.defineProperty(fn, Symbol.hasInstance, {
     value: (candidate: unknown) => (typeof candidate === 'object' || typeof candidate === 'function') && candidate !== null && pkg.call(instanceOfTarget, [candidate]) === true,
   });
   return fn;
+}
+
+/** `this` of a call that means "the function's own parent": none, the global object, a facade member or a module namespace. */
+function ownThis(value: unknown): boolean {
+  if (value === undefined || value === null || value === globalThis) return true;
+  return (typeof value === 'object' || typeof value === 'function') && (facadeOwner(value) !== undefined || Object.prototype.toString.call(value) === '[object Module]');
 }
