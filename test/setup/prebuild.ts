@@ -63,7 +63,7 @@ export const COMPONENTS: Component[] = [
   { package: 'hostile-guest', entry: allow({ fs: FS }) },
   { package: 'hostile-guest', entry: { isolate: true, circuitBreaker: { failures: 1_000_000 }, allow: { env: ['A'], fs: FS, net: NET } } },
   // the compatibility corpus
-  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers })),
+  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers, ...(p.allow && { entry: allow(p.allow) }) })),
 ];
 
 /** Packs the components into builds, each naming a package at most once, in order. */
