@@ -395,16 +395,18 @@ export const CORPUS: CorpusPackage[] = [
       const filtered = await async.filterSeries([1, 2, 3, 4], (x, cb) => setImmediate(() => cb(null, x % 2 === 0)));
       const reduced = await async.reduce([1, 2, 3], 0, (sum, x, cb) => setImmediate(() => cb(null, sum + x)));
       const order = [];
-      const q = async.queue((task, cb) => { order.push(task); setTimeout(cb, 1); }, 1);
-      q.push(['x', 'y', 'z']);
-      await q.drain();
+      const q = async.queue((task, cb) => { order.push(task); setTimeout(() => cb(null, task.toUpperCase()), 1); }, 1);
+      const results = await new Promise((resolve) => { const done = []; q.push(['x', 'y', 'z'], (err, upper) => { done.push(upper); if (done.length === 3) resolve(done); }); });
+      const pushed = [results, q.length(), q.idle()];
       let attempts = 0;
       const retried = await async.retry(3, (cb) => setImmediate(() => (++attempts < 3 ? cb(new Error('again')) : cb(null, attempts))));
-      return [waterfall, parallel, failed, mapped, filtered, reduced, order, retried];`,
+      return [waterfall, parallel, failed, mapped, filtered, reduced, order, pushed, retried];`,
     knownDifference: {
-      cause: 'async tells an async function from a callback-taking one by its Symbol.toStringTag; a host function crosses as a plain function, so async calls it with a callback it never calls (function handles: identity, issue 12 membranes)',
+      cause: "async tells an async function from a callback-taking one by its Symbol.toStringTag, and a host function crosses as a plain function: async passes a callback it never calls, and the call never settles (function handles: issue 12 membranes). A queue is a plain object whose drain/saturated/error members are non-enumerable: it crosses as a copy of its enumerable fields, without them (issue 12 membranes)",
       scenario: `const async = m('async');
-        return [await async.mapLimit([1, 2, 3], 2, async (x) => x * 10), await async.filterSeries([1, 2, 3, 4], async (x) => x % 2 === 0)];`,
+        const never = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve('did not settle within 2 s'), 2000))]);
+        const q = async.queue((task, cb) => setImmediate(cb), 1);
+        return [await never(async.mapLimit([1, 2, 3], 2, async (x) => x * 10)), typeof q.drain, typeof q.error];`,
     },
   },
   {
@@ -417,15 +419,16 @@ export const CORPUS: CorpusPackage[] = [
       const api = axios.create({ baseURL: origin, headers: { 'X-Corpus': 'one' }, params: { v: 2 }, timeout: 5000 });
       const requested = [];
       api.interceptors.request.use((config) => { requested.push([config.method, config.url, config.params]); return config; });
-      api.interceptors.response.use((response) => ({ status: response.status, data: response.data, type: response.headers['content-type'] }));
+      api.interceptors.response.use((response) => ({ status: response.status, data: response.data }));
       const got = await api.get('/json');
+      const type = (await axios.get(origin + '/json')).headers['content-type'];
       const posted = await api.post('/echo', { a: 1, list: ['x'] }, { headers: { 'X-Extra': 'two' } });
       const missing = await axios.get(origin + '/missing').catch((e) => [e.name, e.code, e.message, e.response.status, e.response.data]);
       const merged = axios.mergeConfig({ headers: { common: { a: '1' } }, timeout: 1 }, { headers: { common: { b: '2' } }, timeout: 2 });
-      return [got, posted, missing, api.getUri({ url: '/users', params: { q: 'a b', list: [1, 2] } }), merged.timeout, merged.headers,
+      return [got, type, posted, missing, api.getUri({ url: '/users', params: { q: 'a b', list: [1, 2] } }), merged.timeout, merged.headers,
         api.defaults.headers['X-Corpus'], axios.isAxiosError(new axios.AxiosError('x')), axios.VERSION, axios.HttpStatusCode.NotFound, requested];`,
     knownDifference: {
-      cause: "a request interceptor (a host function) that sets a header writes to axios's AxiosHeaders, a guest object, while axios is still running: the instance cannot be re-entered (ERR_ISOLATE_REENTRANT); issue 12 membranes (changes a host callback makes to a guest object)",
+      cause: "an interceptor (a host function) that sets or reads a header reaches axios's AxiosHeaders, a guest object, while axios is still running: the instance cannot be re-entered (ERR_ISOLATE_REENTRANT); issue 12 membranes (changes a host callback makes to a guest object)",
       scenario: `const axios = m('axios');
         const api = axios.create({ baseURL: origin });
         api.interceptors.request.use((config) => { config.headers['X-Intercepted'] = 'yes'; return config; });
@@ -669,14 +672,15 @@ export const CORPUS: CorpusPackage[] = [
       state.next(2);
       // The app's callbacks return arrays and promises (any ObservableInput), not observables made by rxjs.
       const caught = await firstValueFrom(from([1, 2, 3]).pipe(mergeMap((x) => { if (x === 3) throw new Error('boom'); return [x, x * 10]; }), toArray(), catchError((e) => [['caught', e.message]])));
-      const fromPromises = await lastValueFrom(from([1, 2]).pipe(mergeMap(async (x) => x + 100), toArray()));
       const timed = await lastValueFrom(timer(5).pipe(map(() => 'fired')));
       const delayed = await lastValueFrom(of(1, 2).pipe(delay(5), toArray()));
-      return [seen, await collected, state.getValue(), caught, fromPromises, timed, delayed];`,
+      return [seen, await collected, state.getValue(), caught, timed, delayed];`,
     knownDifference: {
-      cause: 'a callback (a host function) that calls rxjs itself, such as mergeMap((x) => of(x)), calls back into the instance while rxjs is running it: a component instance cannot be re-entered (ERR_ISOLATE_REENTRANT); no part of issue 12 covers it',
+      cause: 'a callback (a host function) that calls rxjs itself, such as mergeMap((x) => of(x)), calls back into the instance while rxjs is running it: a component instance cannot be re-entered (ERR_ISOLATE_REENTRANT), which no part of issue 12 covers. A promise a host callback returns (mergeMap(async (x) => ...)) arrives as a copy without then (issue 12 membranes: host objects as live handles)',
       scenario: `const { from, of, mergeMap, toArray, lastValueFrom } = m('rxjs');
-        return await lastValueFrom(from([1, 2]).pipe(mergeMap((x) => of(x, x * 10)), toArray()));`,
+        const reentrant = await lastValueFrom(from([1, 2]).pipe(mergeMap((x) => of(x, x * 10)), toArray())).catch((e) => e.code);
+        const promised = await lastValueFrom(from([1, 2]).pipe(mergeMap(async (x) => x + 100), toArray())).catch((e) => e.message);
+        return [reentrant, promised];`,
     },
   },
   {
