@@ -423,9 +423,10 @@ export const CORPUS: CorpusPackage[] = [
       const got = await api.get('/json');
       const type = (await axios.get(origin + '/json')).headers['content-type'];
       const posted = await api.post('/echo', { a: 1, list: ['x'] }, { headers: { 'X-Extra': 'two' } });
+      const viaFetch = await api.put('/echo', 'through fetch', { adapter: 'fetch', headers: { 'Content-Type': 'text/plain' } });
       const missing = await axios.get(origin + '/missing').catch((e) => [e.name, e.code, e.message, e.response.status, e.response.data]);
       const merged = axios.mergeConfig({ headers: { common: { a: '1' } }, timeout: 1 }, { headers: { common: { b: '2' } }, timeout: 2 });
-      return [got, type, posted, missing, api.getUri({ url: '/users', params: { q: 'a b', list: [1, 2] } }), merged.timeout, merged.headers,
+      return [got, type, posted, viaFetch, missing, api.getUri({ url: '/users', params: { q: 'a b', list: [1, 2] } }), merged.timeout, merged.headers,
         api.defaults.headers['X-Corpus'], axios.isAxiosError(new axios.AxiosError('x')), axios.VERSION, axios.HttpStatusCode.NotFound, requested];`,
     knownDifference: {
       cause: "an interceptor (a host function) that sets or reads a header reaches axios's AxiosHeaders, a guest object, while axios is still running: the instance cannot be re-entered (ERR_ISOLATE_REENTRANT); issue 12 membranes (changes a host callback makes to a guest object)",
