@@ -35,6 +35,8 @@ export const CORPUS_FILES: Record<string, string> = {
 };
 
 const FS_FIXTURES = { fs: { read: ['./fixtures/**'] } };
+/** Corpus packages whose real call needs a grant: test/compat/corpus-denials.test.ts runs them without it. */
+export const UNGRANTED = ['axios', 'node-fetch', 'dotenv', 'fast-glob'];
 const NET_LOCAL = { net: ['127.0.0.1:*'] };
 
 export const CORPUS: CorpusPackage[] = [
