@@ -24,6 +24,8 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-served-by': 'corpus' });
+  // No keep-alive: a native client's pooled socket, idle while the isolated side runs, would race the server's
+  // idle timeout and end in "socket hang up".
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-served-by': 'corpus', connection: 'close' });
   res.end(JSON.stringify(value));
 }
