@@ -54,9 +54,10 @@ function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Functi
   const instanceOfTarget = Op.instanceOf + ref;
   const fn = function isolated(this: unknown, ...args: unknown[]): unknown {
     if (new.target) return pkg.call(constructTarget, args);
-    // Called alone or on its module, the guest calls it on its own parent; another `this` (fn.call(obj), a
-    // bound copy, as classnames/bind uses) is sent along.
-    if (ownThis(this)) return pkg.call(applyTarget, args);
+    // A plain object as `this` (fn.call(map), a copy bound to one, as classnames/bind uses) is sent along; any
+    // other `this` (none, the module, an emitter calling its listener) means the function's own parent, as before:
+    // copying a host emitter or server on every call would be slow, and is the membrane's job.
+    if (!isPlainThis(this)) return pkg.call(applyTarget, args);
     return pkg.call(applyWithTarget, [this, ...args]);
   };
   Object.defineProperty(fn, 'name', { value: name });
@@ -66,8 +67,10 @@ function facadeFunction(pkg: IsolatedPackage, ref: string, name: string): Functi
   return fn;
 }
 
-/** `this` of a call that means "the function's own parent": none, the global object, a facade member or a module namespace. */
-function ownThis(value: unknown): boolean {
-  if (value === undefined || value === null || value === globalThis) return true;
-  return (typeof value === 'object' || typeof value === 'function') && (facadeOwner(value) !== undefined || Object.prototype.toString.call(value) === '[object Module]');
+/** A plain object that is not a facade member or a module namespace: a `this` the guest function should see. */
+function isPlainThis(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || facadeOwner(value) !== undefined) return false;
+  if (Object.prototype.toString.call(value) === '[object Module]') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
