@@ -1,17 +1,43 @@
 /**
  * The compatibility corpus: each package, isolated with nothing granted beyond the defaults (clock, random,
- * console), against the same package loaded natively in the same process. A scenario is the body of a function
- * `(m) => result` where `m(specifier)` gives the module (its default export for CommonJS and callable modules,
- * its namespace otherwise); it may be async. The app runs every scenario on both sides and the test compares.
+ * console) unless its entry says `allow`, against the same package loaded natively in the same process. A
+ * scenario is the body of a function `(m, origin) => result` where `m(specifier)` gives the module (its default
+ * export for CommonJS and callable modules, its namespace otherwise) and `origin` is the URL of the test's HTTP
+ * server on 127.0.0.1 (see CORPUS_SERVER); it may be async. The app runs every scenario on both sides and the test
+ * compares. The app's folder holds CORPUS_FILES, for packages granted fs.
  */
 export interface CorpusPackage {
   name: string;
   /** Specifiers the app imports (subpaths included). */
   specifiers: string[];
   scenario: string;
+  /** The policy's grant for the package, when its real call needs one (`fs` on `./fixtures/**`, `net` on 127.0.0.1). */
+  allow?: Record<string, unknown>;
+  /**
+   * A real call that does not give Node's result isolated yet, and why (with the part of issue 12 that fixes it).
+   * It runs on both sides like `scenario`; the test expects the difference and fails once it is gone, so that the
+   * call moves into `scenario`.
+   */
+  knownDifference?: { scenario: string; cause: string };
   /** Why the package cannot run isolated yet: the build must fail with this text instead of misbehaving. */
   unsupported?: string;
 }
+
+/** Files written into the corpus app's folder: what the packages granted `fs` read. */
+export const CORPUS_FILES: Record<string, string> = {
+  'fixtures/app.env': 'PORT=8080\n# a comment\nNAME="corpus app"\nMULTI="line one\\nline two"\nEXPANDED=${PORT}\n',
+  'fixtures/docs/readme.md': '# readme\n',
+  'fixtures/docs/guide.md': '# guide\n',
+  'fixtures/src/index.js': 'export {};\n',
+  'fixtures/src/lib/util.js': 'export {};\n',
+  'fixtures/src/lib/util.test.js': 'export {};\n',
+  'fixtures/.hidden.js': '',
+};
+
+const FS_FIXTURES = { fs: { read: ['./fixtures/**'] } };
+/** Corpus packages whose real call needs a grant: test/compat/corpus-denials.test.ts runs them without it. */
+export const UNGRANTED = ['axios', 'node-fetch', 'dotenv', 'fast-glob'];
+const NET_LOCAL = { net: ['127.0.0.1:*'] };
 
 export const CORPUS: CorpusPackage[] = [
   {
@@ -414,5 +440,317 @@ export const CORPUS: CorpusPackage[] = [
     specifiers: ['runtime-unicode'],
     unsupported: 'invalid property name in regular expression',
     scenario: `return m('runtime-unicode').words('héllo wörld');`,
+  },
+  {
+    // Callback-style control flow; the tasks answer later, as tasks doing I/O do.
+    name: 'async',
+    specifiers: ['async'],
+    scenario: `const async = m('async');
+      const later = (value) => (cb) => setTimeout(() => cb(null, value), 1);
+      const waterfall = await new Promise((resolve) => async.waterfall([later(1), (x, cb) => setTimeout(() => cb(null, x + 1, 'b'), 1), (x, y, cb) => setImmediate(() => cb(null, [x, y]))], (err, result) => resolve([err, result])));
+      const parallel = await new Promise((resolve) => async.parallel({ a: later('A'), b: later('B') }, (err, result) => resolve([err, result])));
+      const failed = await new Promise((resolve) => async.series([later(1), (cb) => setTimeout(() => cb(new Error('stop')), 1), later(3)], (err, result) => resolve([err.message, result])));
+      const mapped = await async.mapLimit([1, 2, 3, 4], 2, (x, cb) => setTimeout(() => cb(null, x * 10), 5 - x));
+      const filtered = await async.filterSeries([1, 2, 3, 4], (x, cb) => setImmediate(() => cb(null, x % 2 === 0)));
+      const reduced = await async.reduce([1, 2, 3], 0, (sum, x, cb) => setImmediate(() => cb(null, sum + x)));
+      const order = [];
+      const q = async.queue((task, cb) => { order.push(task); setTimeout(() => cb(null, task.toUpperCase()), 1); }, 1);
+      const results = await new Promise((resolve) => { const done = []; q.push(['x', 'y', 'z'], (err, upper) => { done.push(upper); if (done.length === 3) resolve(done); }); });
+      const pushed = [results, q.length(), q.idle()];
+      let attempts = 0;
+      const retried = await async.retry(3, (cb) => setImmediate(() => (++attempts < 3 ? cb(new Error('again')) : cb(null, attempts))));
+      return [waterfall, parallel, failed, mapped, filtered, reduced, order, pushed, retried];`,
+    knownDifference: {
+      cause: "async tells an async function from a callback-taking one by its Symbol.toStringTag, and a host function crosses as a plain function: async passes a callback it never calls, and the call never settles (function handles: issue 12 membranes). A queue is a plain object whose drain/saturated/error members are non-enumerable: it crosses as a copy of its enumerable fields, without them (issue 12 membranes)",
+      scenario: `const async = m('async');
+        const never = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve('did not settle within 2 s'), 2000))]);
+        const q = async.queue((task, cb) => setImmediate(cb), 1);
+        return [await never(async.mapLimit([1, 2, 3], 2, async (x) => x * 10)), typeof q.drain, typeof q.error];`,
+    },
+  },
+  {
+    // Requests go to the test's server on 127.0.0.1 (granted); creating instances, interceptors, getUri and
+    // config merging need no network.
+    name: 'axios',
+    specifiers: ['axios'],
+    allow: NET_LOCAL,
+    scenario: `const axios = m('axios');
+      const api = axios.create({ baseURL: origin, headers: { 'X-Corpus': 'one' }, params: { v: 2 }, timeout: 5000 });
+      const requested = [];
+      api.interceptors.request.use((config) => { requested.push([config.method, config.url, config.params]); return config; });
+      api.interceptors.response.use((response) => ({ status: response.status, data: response.data }));
+      const got = await api.get('/json');
+      const type = (await axios.get(origin + '/json')).headers['content-type'];
+      const posted = await api.post('/echo', { a: 1, list: ['x'] }, { headers: { 'X-Extra': 'two' } });
+      const viaFetch = await api.put('/echo', 'through fetch', { adapter: 'fetch', headers: { 'Content-Type': 'text/plain' } });
+      const missing = await axios.get(origin + '/missing').catch((e) => [e.name, e.code, e.message, e.response.status, e.response.data]);
+      const merged = axios.mergeConfig({ headers: { common: { a: '1' } }, timeout: 1 }, { headers: { common: { b: '2' } }, timeout: 2 });
+      return [got, type, posted, viaFetch, missing, api.getUri({ url: '/users', params: { q: 'a b', list: [1, 2] } }), merged.timeout, merged.headers,
+        api.defaults.headers['X-Corpus'], axios.isAxiosError(new axios.AxiosError('x')), axios.VERSION, axios.HttpStatusCode.NotFound, requested];`,
+    knownDifference: {
+      cause: "an interceptor (a host function) that sets or reads a header reaches axios's AxiosHeaders, a guest object, while axios is still running: the instance cannot be re-entered (ERR_ISOLATE_REENTRANT); issue 12 membranes (changes a host callback makes to a guest object)",
+      scenario: `const axios = m('axios');
+        const api = axios.create({ baseURL: origin });
+        api.interceptors.request.use((config) => { config.headers['X-Intercepted'] = 'yes'; return config; });
+        return (await api.get('/echo')).data;`,
+    },
+  },
+  {
+    // A fixed salt and cost 4 (the cost factor doubles the work per step; the guest interprets, so 4 keeps it short).
+    name: 'bcryptjs',
+    specifiers: ['bcryptjs'],
+    scenario: `const bcrypt = m('bcryptjs');
+      const salt = '$2b$04$abcdefghijklmnopqrstuu';
+      const hash = bcrypt.hashSync('hunter2', salt);
+      const random = bcrypt.genSaltSync(4);
+      const asyncHash = await bcrypt.hash('pw', salt);
+      return [hash, bcrypt.compareSync('hunter2', hash), bcrypt.compareSync('wrong', hash), bcrypt.getRounds(hash), bcrypt.getSalt(hash), random.length, random.slice(0, 7), await bcrypt.compare('pw', asyncHash), bcrypt.truncates('x'.repeat(80))];`,
+  },
+  {
+    // A request without a body passes through; parsing a body needs the host's request stream (a live handle).
+    name: 'body-parser',
+    specifiers: ['body-parser'],
+    scenario: `const bodyParser = m('body-parser');
+      const calls = [];
+      const next = (err) => calls.push(err === undefined ? 'next' : String(err));
+      const res = { setHeader() {}, getHeader() {} };
+      bodyParser.json()({ method: 'GET', headers: {} }, res, next);
+      bodyParser.urlencoded({ extended: false })({ method: 'GET', headers: { 'content-type': 'text/plain' } }, res, next);
+      return [calls, typeof bodyParser.json, typeof bodyParser.raw(), typeof bodyParser.text({ type: 'text/*' })];`,
+  },
+  {
+    name: 'classnames',
+    specifiers: ['classnames', 'classnames/dedupe', 'classnames/bind'],
+    scenario: `const cx = m('classnames'); const dedupe = m('classnames/dedupe'); const bind = m('classnames/bind');
+      const styles = bind.bind({ btn: 'btn_x1', active: 'active_y2' });
+      return [cx('a', { b: true, c: false }, ['d', { e: 1 }], null, 0, 'f'), dedupe('a', 'b', { a: false }, 'b'), styles('btn', { active: true, missing: true })];`,
+  },
+  {
+    name: 'commander',
+    specifiers: ['commander'],
+    scenario: `const { Command, Option } = m('commander');
+      const out = [];
+      const ran = [];
+      const program = new Command().name('tool').description('a corpus tool').version('1.2.3').exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push('err: ' + s) });
+      program.option('-d, --debug', 'debug output').option('-p, --port <number>', 'port', (v) => Number(v), 80).addOption(new Option('-m, --mode <mode>').choices(['a', 'b']).default('a'));
+      program.command('serve <dir>').option('--open').action((dir, options) => { ran.push([dir, options.open === true]); });
+      program.parse(['--port', '8080', '-d', 'serve', 'public', '--open'], { from: 'user' });
+      const failures = [];
+      for (const argv of [['--nope'], ['--mode', 'c'], ['--version'], ['--help']]) {
+        try { new Command().name('t').version('9.9.9').exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push('err: ' + s) }).addOption(new Option('--mode <m>').choices(['a', 'b'])).parse(argv, { from: 'user' }); }
+        catch (e) { failures.push([e.code, e.exitCode, e.message]); }
+      }
+      return [program.opts(), ran, failures, out, program.helpInformation()];`,
+  },
+  {
+    name: 'cookie-parser',
+    specifiers: ['cookie-parser'],
+    scenario: `const cookieParser = m('cookie-parser');
+      const signed = 's:hello.f4QfpA9Gn0EHRmpM34eJoW49dFBMgcScm3FnNDbKJ80';
+      const calls = [];
+      cookieParser('corpus-secret')({ headers: { cookie: 'a=1; b=j%3A%7B%22x%22%3A2%7D; s=' + encodeURIComponent(signed) } }, {}, (err) => calls.push(err === undefined ? 'next' : String(err)));
+      return [cookieParser.signedCookie(signed, 'corpus-secret'), cookieParser.signedCookie(signed, 'other'), cookieParser.signedCookies({ s: signed, plain: 'p' }, ['x', 'corpus-secret']),
+        cookieParser.JSONCookie('j:{"a":[1]}'), cookieParser.JSONCookies({ a: 'j:[1,2]', b: 'plain', c: 'j:{bad' }), calls];`,
+  },
+  {
+    // Plain objects stand for req and res (real ones cross as live handles: test/membrane); headers go through
+    // the res's own functions.
+    name: 'cors',
+    specifiers: ['cors'],
+    scenario: `const cors = m('cors');
+      const run = (middleware, req) => new Promise((resolve) => {
+        const headers = {};
+        const res = { getHeader: (n) => headers[n.toLowerCase()], setHeader: (n, v) => { headers[n.toLowerCase()] = v; }, end: () => resolve(['end', headers]) };
+        middleware(req, res, (err) => resolve(['next', err, headers]));
+      });
+      const open = await run(cors(), { method: 'GET', headers: { origin: 'https://a.example' } });
+      const listed = cors({ origin: ['https://a.example', /\\.b\\.example$/], credentials: true, exposedHeaders: ['X-Total'], maxAge: 600 });
+      const allowed = await run(listed, { method: 'GET', headers: { origin: 'https://x.b.example' } });
+      const refused = await run(listed, { method: 'GET', headers: { origin: 'https://evil.example' } });
+      const preflight = await run(listed, { method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-token' } });
+      // Options decided per request, after a lookup (the callback answers later).
+      const dynamic = await run(cors((req, cb) => setImmediate(() => cb(null, { origin: req.headers.origin === 'https://ok.example' }))), { method: 'GET', headers: { origin: 'https://ok.example' } });
+      return [open, allowed, refused, preflight, dynamic];`,
+    knownDifference: {
+      cause: 'an options callback (a host function) that answers at once calls back into cors while cors is still running: a component instance cannot be re-entered (ERR_ISOLATE_REENTRANT); no part of issue 12 covers it',
+      scenario: `const cors = m('cors');
+        return await new Promise((resolve) => {
+          const headers = {};
+          const res = { getHeader: (n) => headers[n.toLowerCase()], setHeader: (n, v) => { headers[n.toLowerCase()] = v; } };
+          cors((req, cb) => cb(null, { origin: true }))({ method: 'GET', headers: { origin: 'https://ok.example' } }, res, (err) => resolve([err, headers]));
+        });`,
+    },
+  },
+  {
+    // config() reads the file through the fs grant on ./fixtures; processEnv keeps the app's own environment out.
+    name: 'dotenv',
+    specifiers: ['dotenv'],
+    allow: FS_FIXTURES,
+    scenario: `const dotenv = m('dotenv');
+      const loaded = dotenv.config({ path: 'fixtures/app.env', processEnv: {}, quiet: true });
+      const missing = dotenv.config({ path: 'fixtures/none.env', processEnv: {}, quiet: true });
+      return [dotenv.parse('A=1\\nB="two words"\\n# c\\nexport C=3\\nD=\\'single\\'\\nE="multi\\\\nline"\\n'), dotenv.parse(Buffer.from('K=V')), loaded.parsed, [missing.error.code, missing.error.syscall]];`,
+    knownDifference: {
+      cause: "config() and populate() write the variables into the object passed as processEnv, and the package changes a copy: the caller's object stays empty (issue 12 membranes: changes to a plain object passed in). Without processEnv they go to the guest's own process.env, never the app's",
+      scenario: `const dotenv = m('dotenv');
+        const target = {};
+        dotenv.config({ path: 'fixtures/app.env', processEnv: target, quiet: true });
+        const populated = {};
+        dotenv.populate(populated, { A: '1' });
+        return [target, populated];`,
+    },
+  },
+  {
+    // Templates from strings (includes would read files: not granted).
+    name: 'ejs',
+    specifiers: ['ejs'],
+    scenario: `const ejs = m('ejs');
+      const page = '<h1><%= title %></h1><ul><% items.forEach(function (item) { %><li><%- item %></li><% }) %></ul><%# comment %>';
+      const compiled = ejs.compile('<p><%= user.name %> has <%= user.n %></p>', {});
+      const failed = (() => { try { ejs.render('<%= missing.x %>', {}); } catch (e) { return [e.name, e.message.split('\\n').pop()]; } })();
+      return [ejs.render(page, { title: '<T & C>', items: ['a', '<b>'] }), compiled({ user: { name: 'Ann', n: 3 } }), ejs.render('<?= x ?>', { x: 1 }, { delimiter: '?' }), failed, ejs.escapeXML('<a href="x">')];`,
+  },
+  {
+    // Walking the disk needs the fs grant (./fixtures).
+    name: 'fast-glob',
+    specifiers: ['fast-glob'],
+    allow: FS_FIXTURES,
+    scenario: `const fg = m('fast-glob');
+      const sorted = (list) => [...list].sort();
+      return [sorted(fg.sync('**/*.js', { cwd: 'fixtures' })), sorted(await fg(['**/*.md', '!**/guide.md'], { cwd: 'fixtures' })), sorted(fg.sync('src/**', { cwd: 'fixtures', dot: true, onlyFiles: false, markDirectories: true })),
+        sorted(fg.sync('*', { cwd: 'fixtures', dot: true })), sorted((await fg.async('fixtures/src/*.js', { stats: false, objectMode: true })).map((e) => [e.name, e.path, e.dirent.isFile()])),
+        fg.isDynamicPattern('src/*.js'), fg.isDynamicPattern('src/a.js'), fg.escapePath('a(b)[c]'), fg.convertPathToPattern('dir/sub')];`,
+  },
+  {
+    // Headers go through a plain res's own setHeader/removeHeader (real req/res cross as live handles: test/membrane).
+    name: 'helmet',
+    specifiers: ['helmet'],
+    scenario: `const helmet = m('helmet');
+      const run = (middleware) => new Promise((resolve) => {
+        const headers = {};
+        const removed = [];
+        const res = { setHeader: (n, v) => { headers[n] = v; }, removeHeader: (n) => removed.push(n), getHeader: (n) => headers[n] };
+        middleware({ method: 'GET', headers: {} }, res, (err) => resolve([err, headers, removed]));
+      });
+      return [await run(helmet()), await run(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", 'cdn.example'] } }, hsts: { maxAge: 60 }, frameguard: { action: 'deny' } })),
+        await run(helmet.noSniff()), helmet.contentSecurityPolicy.getDefaultDirectives()];`,
+  },
+  {
+    name: 'iconv-lite',
+    specifiers: ['iconv-lite'],
+    scenario: `const iconv = m('iconv-lite');
+      const text = 'héllo € ñ 日本';
+      return [iconv.encode('héllo € ñ', 'win1252'), iconv.decode(Buffer.from([0x68, 0xe9, 0x80]), 'win1252'), iconv.encode(text, 'utf16le'), iconv.decode(iconv.encode(text, 'shift_jis'), 'shift_jis'),
+        iconv.encode('日本語', 'gbk'), iconv.decode(Buffer.from([0xc1, 0xc2]), 'koi8-r'), iconv.encode('Ω', 'utf8', { addBOM: true }), iconv.decode(Buffer.from([0xef, 0xbb, 0xbf, 0x41]), 'utf8'),
+        iconv.encodingExists('latin1'), iconv.encodingExists('nope'), iconv.encode('ab', 'utf16be'), iconv.decode(Buffer.from('4142', 'hex'), 'ascii')];`,
+  },
+  {
+    name: 'joi',
+    specifiers: ['joi'],
+    scenario: `const Joi = m('joi');
+      const schema = Joi.object({ name: Joi.string().min(2).required(), age: Joi.number().integer().min(0), email: Joi.string().email(), role: Joi.string().valid('admin', 'user').default('user'), tags: Joi.array().items(Joi.string()).unique() });
+      const ok = schema.validate({ name: 'Ann', age: '42', email: 'ann@example.com' });
+      const bad = schema.validate({ name: 'A', age: -1.5, email: 'nope', tags: ['x', 'x'], extra: 1 }, { abortEarly: false });
+      const thrown = (() => { try { Joi.attempt(5, Joi.string()); } catch (e) { return [e.name, e.message, e.details.map((d) => d.type)]; } })();
+      return [ok.value, ok.error, bad.error.name, bad.error.message, bad.error.details.map((d) => [d.message, d.path, d.type, d.context.label]), thrown, Joi.isSchema(schema), schema.describe().keys.role];`,
+    knownDifference: {
+      cause: "a thrown ValidationError reaches the app as a plain Error with its name and own fields: isJoi, which sits on ValidationError.prototype, is missing, and so is instanceof (issue 12 membranes: errors of the package's own class)",
+      scenario: `const Joi = m('joi');
+        try { Joi.attempt(5, Joi.string()); } catch (e) { return [e.isJoi, e instanceof Joi.ValidationError, Joi.isError(e)]; }`,
+    },
+  },
+  {
+    name: 'micromatch',
+    specifiers: ['micromatch'],
+    scenario: `const mm = m('micromatch');
+      const files = ['a.js', 'b.md', 'src/c.js', 'src/lib/d.ts', '.hidden.js', 'test/e.test.js'];
+      return [mm(files, '**/*.js'), mm(files, ['**/*.{js,ts}', '!test/**']), mm.isMatch('src/c.js', 'src/*.js'), mm.not(files, '*.js'), mm.matcher('**/*.ts')('x/y.ts'), mm.makeRe('*.js').source,
+        mm.braces('a/{b,c}/{1..3}', { expand: true }), mm.scan('src/**/*.js'), mm(files, '**/*.js', { dot: true }), mm.capture('src/*.js', 'src/c.js'), mm.contains('aa/bb/cc', '*b')];`,
+  },
+  {
+    name: 'mime-types',
+    specifiers: ['mime-types'],
+    scenario: `const mime = m('mime-types');
+      return [mime.lookup('a.json'), mime.lookup('x/y/photo.JPG'), mime.lookup('nope.zzz'), mime.contentType('html'), mime.contentType('file.json'), mime.extension('text/css'), mime.extension('application/octet-stream'),
+        mime.charset('text/plain'), mime.extensions['image/png'], mime.types.svg];`,
+  },
+  {
+    // Fixed instants in UTC; the French locale is a subpath that registers itself on the same moment.
+    name: 'moment',
+    specifiers: ['moment', 'moment/locale/fr'],
+    scenario: `const moment = m('moment'); m('moment/locale/fr'); moment.locale('en');
+      const d = moment.utc('2020-01-31T03:04:05Z');
+      const later = d.clone().add(1, 'month').add(2, 'hours');
+      return [d.format('dddd, MMMM Do YYYY, h:mm:ss a'), later.toISOString(), later.diff(d, 'days'), later.from(d), d.clone().locale('fr').format('LLLL'), moment.duration(90, 'minutes').humanize(),
+        moment.utc('2021-03-04', 'YYYY-MM-DD', true).isValid(), moment.utc('2021-02-30', 'YYYY-MM-DD', true).isValid(), d.clone().startOf('week').format(), d.isBefore(later), moment.utc(0).valueOf(),
+        moment.utc('12/25/2020 14:30', 'MM/DD/YYYY HH:mm').format('YYYY-MM-DDTHH:mm'), moment.locales().includes('fr')];`,
+  },
+  {
+    // The classes on their own, then a real fetch to the test's server on 127.0.0.1 (granted).
+    name: 'node-fetch',
+    specifiers: ['node-fetch'],
+    allow: NET_LOCAL,
+    scenario: `const { default: fetch, Headers, Request, Response, FetchError } = m('node-fetch');
+      const headers = new Headers({ 'Content-Type': 'text/plain', 'X-A': '1' });
+      headers.append('x-a', '2');
+      const response = new Response('{"made":"here"}', { status: 201, statusText: 'Created', headers: { 'content-type': 'application/json' } });
+      const request = new Request(origin + '/echo', { method: 'POST', body: 'hi', headers: { 'X-Corpus': 'req' } });
+      const fetched = await fetch(origin + '/json');
+      const posted = await fetch(origin + '/echo', { method: 'PUT', body: JSON.stringify({ a: 1 }), headers: { 'Content-Type': 'application/json', 'X-Corpus': 'put' } });
+      const missing = await fetch(origin + '/missing');
+      return [[...headers], headers.get('x-a'), response.status, response.ok, response.statusText, await response.json(), request.method, request.url, request.headers.get('x-corpus'), await request.text(),
+        fetched.status, fetched.headers.get('content-type'), await fetched.json(), await posted.json(), [missing.status, missing.ok, await missing.text()], typeof FetchError];`,
+  },
+  {
+    name: 'ramda',
+    specifiers: ['ramda'],
+    scenario: `const R = m('ramda');
+      const add3 = R.curryN(3, (a, b, c) => a + b + c);
+      const person = { name: 'ann', address: { city: 'paris', zip: '75001' } };
+      const city = R.lensPath(['address', 'city']);
+      return [add3(1)(2)(3), add3(1, 2)(3), R.add(2)(3), R.pipe(R.map(R.inc), R.filter(R.gt(R.__, 2)), R.sum)([1, 2, 3]), R.compose(R.toUpper, R.prop('name'))(person),
+        R.view(city, person), R.set(city, 'lyon', person), R.over(R.lensProp('name'), R.toUpper, person), R.groupBy(R.prop('k'), [{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'a', v: 3 }]),
+        R.sortBy(R.prop('n'), [{ n: 2 }, { n: 1 }]), R.uniq([1, 1, [2], [2]]), R.evolve({ a: R.negate }, { a: 1, b: 2 }), R.mergeDeepRight({ a: { b: 1 } }, { a: { c: 2 } }), R.equals({ a: [1] }, { a: [1] })];`,
+    knownDifference: {
+      cause: 'curry reads the arity of the function it is given: a host function crosses with length 0, so R.curry(fn) calls it at once (function handles keep name and length: issue 12 membranes)',
+      scenario: `const R = m('ramda');
+        const add3 = R.curry((a, b, c) => a + b + c);
+        return [add3.length, typeof add3(1), R.compose(R.inc, (a, b) => a * b).length];`,
+    },
+  },
+  {
+    // Operators with the app's functions, a subscriber, a Subject, and the scheduler's timers.
+    name: 'rxjs',
+    specifiers: ['rxjs'],
+    scenario: `const { of, from, Subject, BehaviorSubject, firstValueFrom, lastValueFrom, timer, map, filter, scan, toArray, take, mergeMap, catchError, delay } = m('rxjs');
+      const seen = [];
+      of(1, 2, 3, 4, 5).pipe(map((x) => x * 2), filter((x) => x > 2), scan((acc, x) => acc + x, 0)).subscribe({ next: (v) => seen.push(v), complete: () => seen.push('done') });
+      const subject = new Subject();
+      const collected = lastValueFrom(subject.pipe(take(3), toArray()));
+      subject.next('a'); subject.next('b'); subject.next('c');
+      const state = new BehaviorSubject(1);
+      state.next(2);
+      // The app's callbacks return arrays and promises (any ObservableInput), not observables made by rxjs.
+      const caught = await firstValueFrom(from([1, 2, 3]).pipe(mergeMap((x) => { if (x === 3) throw new Error('boom'); return [x, x * 10]; }), toArray(), catchError((e) => [['caught', e.message]])));
+      const timed = await lastValueFrom(timer(5).pipe(map(() => 'fired')));
+      const delayed = await lastValueFrom(of(1, 2).pipe(delay(5), toArray()));
+      return [seen, await collected, state.getValue(), caught, timed, delayed];`,
+    knownDifference: {
+      cause: 'a callback (a host function) that calls rxjs itself, such as mergeMap((x) => of(x)), calls back into the instance while rxjs is running it: a component instance cannot be re-entered (ERR_ISOLATE_REENTRANT), which no part of issue 12 covers. A promise a host callback returns (mergeMap(async (x) => ...)) arrives as a copy without then (issue 12 membranes: host objects as live handles)',
+      scenario: `const { from, of, mergeMap, toArray, lastValueFrom } = m('rxjs');
+        const reentrant = await lastValueFrom(from([1, 2]).pipe(mergeMap((x) => of(x, x * 10)), toArray())).catch((e) => e.code);
+        const promised = await lastValueFrom(from([1, 2]).pipe(mergeMap(async (x) => x + 100), toArray())).catch((e) => e.message);
+        return [reentrant, promised];`,
+    },
+  },
+  {
+    name: 'underscore',
+    specifiers: ['underscore'],
+    scenario: `const _ = m('underscore');
+      const people = [{ name: 'b', age: 3 }, { name: 'a', age: 1 }, { name: 'c', age: 3 }];
+      const own = (value) => JSON.parse(JSON.stringify(value));
+      return [own(_.groupBy(people, 'age')), _.pluck(_.sortBy(people, 'name'), 'name'), _.chain([1, 2, 3, 4]).map((x) => x * 3).filter((x) => x % 2 === 0).value(), _.uniq([1, 2, 1, 3]),
+        _.template('<%- who %> has <%= n %>')({ who: '<ann>', n: 2 }), _.countBy([1, 2, 3], (n) => (n % 2 ? 'odd' : 'even')), _.pick({ a: 1, b: 2, c: 3 }, 'a', 'c'), _.zip([1, 2], ['a', 'b']),
+        _.isEqual({ a: [1] }, { a: [1] }), _.range(0, 10, 3), _.escape('<a & b>'), _.flatten([1, [2, [3]]]), _.memoize((x) => x * 2)(4), _.VERSION];`,
   },
 ];

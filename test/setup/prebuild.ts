@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { CompiledPackage } from 'isolate-deps';
 import isolateDepsVite from 'isolate-deps/vite';
 import { build as viteBuild } from 'vite';
-import { CORPUS } from '../compat/corpus.ts';
+import { CORPUS, UNGRANTED } from '../compat/corpus.ts';
 import { buildApp, CACHE_DIR, REPO } from '../support/app.ts';
 import { withinBudget } from '../support/setup.ts';
 
@@ -75,7 +75,9 @@ export const COMPONENTS: Component[] = [
   { package: 'hostile-guest', entry: allow({ fs: FS }) },
   { package: 'hostile-guest', entry: { isolate: true, circuitBreaker: { failures: 1_000_000 }, allow: { env: ['A'], fs: FS, net: NET } } },
   // the compatibility corpus
-  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers })),
+  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers, ...(p.allow && { entry: allow(p.allow) }) })),
+  // the same packages without the grant their real call needs (test/compat/corpus-denials.test.ts)
+  ...UNGRANTED.map((p) => ({ package: p })),
 ];
 
 /** Packs the components into builds, each naming a package at most once, in order. */

@@ -8,6 +8,8 @@
 export const Op = {
   /** Handle: [thisArg, ...args] → result. Root path: [...args], called with its parent object as `this`. */
   apply: 'c',
+  /** Root path: [thisArg, ...args], a module function called with another `this` (`fn.call(obj)`, `fn.bind(obj)`). */
+  applyWith: 'w',
   /** args → new instance. */
   construct: 'n',
   /** [key] → value. */

@@ -19,7 +19,13 @@ export async function isolatedFetch(input: string | URL | Request, init: Request
   const method = fetchMethod(init.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'));
   const headers: [string, string][] = [];
   new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).forEach((value, key) => headers.push([key, value]));
-  const body = init.body === undefined || init.body === null ? undefined : new Uint8Array(await new Response(init.body).arrayBuffer());
+  // The body is init's, else the Request's own (fetch(new Request(url, { method: 'POST', body })), as axios's fetch adapter sends).
+  const body =
+    init.body !== undefined && init.body !== null
+      ? new Uint8Array(await new Response(init.body).arrayBuffer())
+      : input instanceof Request && input.body !== null
+        ? new Uint8Array(await input.arrayBuffer())
+        : undefined;
   const response = sendRequest(url, method, headers, body);
   const result = new Response(response.status === 204 || response.status === 304 ? null : response.body, {
     status: response.status,

@@ -27,14 +27,22 @@ const FUNCTION_BUILTINS = new Set(['length', 'name', 'prototype', 'caller', 'arg
 const WELL_KNOWN = new Set<unknown>([Symbol.iterator, Symbol.asyncIterator, Symbol.toPrimitive, Symbol.toStringTag, Symbol.hasInstance]);
 
 export function createServer(roots: Root[]): { call: (target: string, args: string) => string; describe: () => string } {
-  const loaded = new Map<number, unknown>();
+  // Every root the app imports is evaluated on first use of any, in order, as Node evaluates them at import:
+  // an import kept for its side effect (moment/locale/fr registering itself) then runs. A root that fails to
+  // load throws when it is used, as before.
+  let loaded: { value?: unknown; error?: unknown }[] | undefined;
   const rootValue = (index: number): unknown => {
-    if (!loaded.has(index)) {
-      const root = roots[index];
-      if (!root) throw new Error(`isolate-deps: no root ${index}`);
-      loaded.set(index, root.load());
-    }
-    return loaded.get(index);
+    loaded ??= roots.map((root) => {
+      try {
+        return { value: root.load() };
+      } catch (error) {
+        return { error };
+      }
+    });
+    const root = loaded[index];
+    if (!root) throw new Error(`isolate-deps: no root ${index}`);
+    if ('error' in root) throw root.error;
+    return root.value;
   };
 
   /** A root module member by path ("0:a.b"), with its parent object (the `this` of a method call). */
@@ -102,6 +110,9 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
       case Op.apply:
         if (typeof value !== 'function') throw new TypeError(`${ref} is not a function`);
         return byPath ? Reflect.apply(value, parent, args) : Reflect.apply(value, args[0], args.slice(1));
+      case Op.applyWith:
+        if (typeof value !== 'function') throw new TypeError(`${ref} is not a function`);
+        return Reflect.apply(value, args[0], args.slice(1));
       case Op.construct:
         if (typeof value !== 'function') throw new TypeError(`${ref} is not a constructor`);
         return Reflect.construct(value, args);

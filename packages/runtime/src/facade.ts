@@ -1,5 +1,5 @@
 import { decode, Op, type ExportShape } from '@isolate-deps/boundary';
-import { parameterCount, registerFacadeMember } from './boundary-session.ts';
+import { facadeOwner, parameterCount, registerFacadeMember } from './boundary-session.ts';
 import { guestProxy } from './guest-proxy.ts';
 import type { IsolatedPackage } from './isolated-package.ts';
 
@@ -49,15 +49,28 @@ function build(pkg: IsolatedPackage, shape: ExportShape, prefix: string, path: s
 
 function facadeFunction(pkg: IsolatedPackage, ref: string, name: string, length: number): Function {
   const applyTarget = Op.apply + ref;
+  const applyWithTarget = Op.applyWith + ref;
   const constructTarget = Op.construct + ref;
   const instanceOfTarget = Op.instanceOf + ref;
   const fn = function isolated(this: unknown, ...args: unknown[]): unknown {
     if (new.target) return pkg.call(constructTarget, args);
-    return pkg.call(applyTarget, args);
+    // A plain object as `this` (fn.call(map), a copy bound to one, as classnames/bind uses) is sent along; any
+    // other `this` (none, the module, an emitter calling its listener) means the function's own parent, as before:
+    // copying a host emitter or server on every call would be slow, and is the membrane's job.
+    if (!isPlainThis(this)) return pkg.call(applyTarget, args);
+    return pkg.call(applyWithTarget, [this, ...args]);
   };
   Object.defineProperties(fn, { name: { value: name }, length: { value: length } });
   Object.defineProperty(fn, Symbol.hasInstance, {
     value: (candidate: unknown) => (typeof candidate === 'object' || typeof candidate === 'function') && candidate !== null && pkg.call(instanceOfTarget, [candidate]) === true,
   });
   return fn;
+}
+
+/** A plain object that is not a facade member or a module namespace: a `this` the guest function should see. */
+function isPlainThis(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || facadeOwner(value) !== undefined) return false;
+  if (Object.prototype.toString.call(value) === '[object Module]') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

@@ -96,9 +96,10 @@ export class ClientRequest extends EventEmitter {
     return true;
   }
 
-  end(chunk?: string | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), callback?: () => void): this {
+  end(chunk?: string | Uint8Array | (() => void) | null, encoding?: BufferEncoding | (() => void) | null, callback?: () => void): this {
     if (typeof chunk === 'function') return this.end(undefined, undefined, chunk);
-    if (chunk !== undefined) this.write(chunk, typeof encoding === 'string' ? encoding : undefined);
+    // As Node's OutgoingMessage.end: no chunk when it is null or empty (follow-redirects ends with end(null, null, cb)).
+    if (chunk) this.write(chunk, typeof encoding === 'string' ? encoding : undefined);
     const done = typeof encoding === 'function' ? encoding : callback;
     if (this.ended) return this;
     this.ended = true;

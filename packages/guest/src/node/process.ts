@@ -77,6 +77,9 @@ class GuestProcess extends EventEmitter {
 }
 
 export const process = new GuestProcess();
+// Node's own tag: Object.prototype.toString.call(process) is "[object process]", which packages test to tell
+// Node from a browser (axios picks its http adapter by it).
+Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: true, enumerable: false, configurable: false });
 export default process;
 // `import * as process from 'process'` reads these as named exports.
 export const { argv, execArgv, platform, arch, version, versions, release, pid, ppid, title, browser, stdout, stderr } = process;
