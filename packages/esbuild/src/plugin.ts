@@ -96,8 +96,8 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
           const folder = path.join(outDir, componentFolder(pkg));
           mkdirSync(folder, { recursive: true });
           for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(folder, file));
-          // A time limit runs the instance in a worker thread, which loads the bindings and its runtime from disk.
-          if (isolation.entryFor(pkg).limits.timeoutMs !== undefined) {
+          // "thread": "worker" runs the instance in a worker thread, which loads the bindings and its runtime from disk.
+          if (isolation.entryFor(pkg).thread === 'worker') {
             copyFileSync(path.join(pkg.dir, 'guest.mjs'), path.join(folder, 'guest.mjs'));
             copyFileSync(WORKER_ENTRY, path.join(outDir, 'isolate-deps', 'runtime-worker.mjs'));
           }

@@ -55,7 +55,7 @@ export async function buildComponents(options: BuildComponentsOptions, cwd = pro
   return { cacheDir: isolation.cacheDir, compiled };
 }
 
-/** The worker-thread runtime (packages with limits.timeoutMs) next to the components, where the runtime looks for it. */
+/** The worker-thread runtime (packages with "thread": "worker") next to the components, where the runtime looks for it. */
 function copyWorkerRuntime(cacheDir: string): void {
   const source = fileURLToPath(new URL('./runtime-worker.mjs', import.meta.url));
   if (!existsSync(source)) return; // running from workspace sources: the tests use the built package

@@ -38,7 +38,7 @@ export function installIsolation(settings: RegisterSettings): RegisterContext {
   };
   if (context.frozen) assertComponentsBuilt(context);
   setRootsContext({ policy, cacheDir });
-  ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
+  ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.thread === 'worker'), settings.frozen);
   register(new URL('./register-hooks.js', import.meta.url), { data: context });
   installCommonJsHooks(new ComponentFinder(context), (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)]);
   const inherited = { ISOLATE_DEPS_POLICY: policy.file, ISOLATE_DEPS_CACHE_DIR: cacheDir, ...(settings.frozen ? { ISOLATE_DEPS_FROZEN: '1' } : {}) };
