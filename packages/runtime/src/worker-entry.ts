@@ -13,10 +13,11 @@ import type { GuestExports, Instantiate } from './isolated-package.ts';
 import { observeCapabilities } from './thread-instance.ts';
 import { onViolation, setViolationLogging, type Violation } from './violations.ts';
 
-const { port, flag, componentDir, manifest, observe, instance } = workerData as {
+const { port, flag, componentDir, modules, manifest, observe, instance } = workerData as {
   port: MessagePort;
   flag: Int32Array;
   componentDir: string;
+  modules: Record<string, WebAssembly.Module>;
   observe: boolean;
   instance: number;
   manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number; timeoutMs?: number };
@@ -37,7 +38,7 @@ async function boot(): Promise<void> {
   const { instantiate } = (await import(pathToFileURL(path.join(componentDir, 'guest.mjs')).href)) as { instantiate: Instantiate };
   const imports = observeCapabilities(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, limits: { memoryMb: manifest.memoryMb, timeoutMs: manifest.timeoutMs } }), manifest.name, instance);
   guest = instantiate(
-    (file) => coreModule(componentDir, file, manifest.memoryMb),
+    (file) => modules[file] ?? coreModule(componentDir, file, manifest.memoryMb),
     imports,
     (module, importObject) => {
       const created = new WebAssembly.Instance(module, importObject);
