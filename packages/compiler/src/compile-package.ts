@@ -8,7 +8,7 @@ import type { ExportShape, ModuleShape } from '@isolate-deps/boundary';
 import type { PackagePolicy } from '@isolate-deps/policy';
 import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
 import { ComponentCache } from './component-cache.ts';
-import { buildComponent } from './componentize.ts';
+import { buildComponent } from './componentize-pool.ts';
 import { bundleGuest } from './guest-bundle.ts';
 import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';

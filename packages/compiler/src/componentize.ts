@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { componentize } from '@bytecodealliance/componentize-js';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
@@ -13,38 +13,8 @@ export interface BuiltComponent {
   componentBytes: number;
 }
 
-/** Runs at most `size` tasks at once, the others in arrival order. */
-class ConcurrencyLimit {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next waiter, so a newcomer cannot slip in between.
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-
-/**
- * Componentizing takes one to two cores and ~150 MB for ~10 s. esbuild loads every isolated package of an app
- * at once, so without a bound 28 packages would compete for 2 cores and 4 GB at the same time.
- */
-const componentizeSlots = new ConcurrencyLimit(availableParallelism());
-
-/** Guest JS + WIT → WebAssembly component (componentize-js) → JS bindings with per-instance imports (jco). */
-export function buildComponent(guestCode: string, wit: string): Promise<BuiltComponent> {
-  return componentizeSlots.run(() => componentizeAndTranspile(guestCode, wit));
-}
-
-async function componentizeAndTranspile(guestCode: string, wit: string): Promise<BuiltComponent> {
+/** Guest JS + WIT → WebAssembly component (componentize-js) → JS bindings with per-instance imports (jco), on this thread. */
+export async function componentizeAndTranspile(guestCode: string, wit: string): Promise<BuiltComponent> {
   const work = mkdtempSync(path.join(tmpdir(), 'isolate-deps-'));
   try {
     const sourcePath = path.join(work, 'guest.js');
