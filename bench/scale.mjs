@@ -69,6 +69,9 @@ function writeApp(name, packages, isolated) {
   return dir;
 }
 
+// An ES module bundle of CommonJS packages needs a real require for Node built-ins (yaml requires "process").
+const BANNER = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
+
 /** Builds in a child process, sampling the summed RSS of its whole process tree (build threads and Wizer processes). */
 async function build(dir, cacheDir, env = {}) {
   const script = `
@@ -76,10 +79,12 @@ async function build(dir, cacheDir, env = {}) {
     import isolateDeps from 'isolate-deps/esbuild';
     const isolated = ${JSON.stringify(cacheDir !== undefined)};
     await build({ absWorkingDir: ${JSON.stringify(dir)}, entryPoints: ['src/app.js'], bundle: true, platform: 'node', format: 'esm',
-      outfile: 'dist/app.mjs', logLevel: 'error', nodePaths: [${JSON.stringify(path.join(repo, 'node_modules'))}],
+      outfile: 'dist/app.mjs', logLevel: 'error', banner: { js: ${JSON.stringify(BANNER)} }, nodePaths: [${JSON.stringify(path.join(repo, 'node_modules'))}],
       plugins: isolated ? [isolateDeps({ cacheDir: ${JSON.stringify(cacheDir ?? '')} })] : [] });`;
+  const scriptFile = path.join(dir, 'build.mjs');
+  writeFileSync(scriptFile, script);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [scriptFile], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssBytes(child.pid))), 100);
   const code = await new Promise((resolve) => child.on('exit', resolve));
@@ -143,6 +148,7 @@ async function measure(count, cacheDir, coldBuild) {
   const nativeBuild = await build(nativeDir, undefined);
   const isolatedBuild = await build(isolatedDir, cacheDir);
   const warmBuild = await build(isolatedDir, cacheDir);
+  console.log(`${count} packages: native build ${nativeBuild.seconds.toFixed(1)} s; isolated build ${isolatedBuild.seconds.toFixed(1)} s (peak RSS ${isolatedBuild.peakRssMb.toFixed(0)} MB); warm ${warmBuild.seconds.toFixed(1)} s`);
   const result = { count, native: {}, isolated: {} };
   for (const [side, dir, firstBuild] of [['native', nativeDir, nativeBuild], ['isolated', isolatedDir, isolatedBuild]]) {
     const idle = runApp(dir, 'none');

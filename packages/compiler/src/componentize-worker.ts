@@ -1,20 +1,16 @@
-/** A build worker (componentize-pool.ts): componentizes one guest bundle per message, off the main thread. */
-import { parentPort } from 'node:worker_threads';
+/** A build process (componentize-pool.ts): componentizes one guest bundle per message, off the main process. */
 import { componentizeAndTranspile } from './componentize.ts';
 
 export interface ComponentizeRequest {
-  id: number;
   guestCode: string;
   wit: string;
 }
 
-parentPort!.on('message', async ({ id, guestCode, wit }: ComponentizeRequest) => {
+process.on('message', async ({ guestCode, wit }: ComponentizeRequest) => {
   try {
-    const built = await componentizeAndTranspile(guestCode, wit);
-    const buffers = Object.values(built.files).map((bytes) => bytes.buffer as ArrayBuffer);
-    parentPort!.postMessage({ id, built }, [...new Set(buffers)]);
+    process.send!({ built: await componentizeAndTranspile(guestCode, wit) });
   } catch (error) {
     const { message, stack } = error as Error;
-    parentPort!.postMessage({ id, error: { message: String(message), stack: String(stack) } });
+    process.send!({ error: { message: String(message), stack: String(stack) } });
   }
 });
