@@ -19,6 +19,8 @@ const require = createRequire(import.meta.url);
 const jcoTranspileVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@bytecodealliance/jco-transpile')), '..', 'package.json'), 'utf8')) as { version: string }).version;
 // Bump when the guest/host protocol changes in a way the bundle text alone does not show.
 const PROTOCOL_VERSION = '2';
+// Bump when what the compiler does to the componentized core module changes (engine-identity.ts: the frozen clock, the engine id).
+const ENGINE_REVISION = '1';
 
 export interface CompileOptions {
   policy: PackagePolicy;
@@ -78,7 +80,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     hostInterfacesFromPackage: options.hostInterfacesFromPackage,
   });
   const bundleMs = performance.now() - started;
-  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };
+  const tools = { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION, engine: ENGINE_REVISION };
   // The bundle text covers the package, its dependencies, the guest environment and the grant's module choices.
   const key = createHash('sha256').update(JSON.stringify({ tools, wit, specifiers: options.specifiers, formats: bundle.formats, code: bundle.code })).digest('hex').slice(0, 32);
   const cache = new ComponentCache(options.cacheDir);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { componentize } from '@bytecodealliance/componentize-js';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { freezeBuildClock, withEngineId } from './engine-identity.ts';
 import { patchBindings } from './jco-bindings.ts';
 
 export interface BuiltComponent {
@@ -21,6 +22,7 @@ export async function componentizeAndTranspile(guestCode: string, wit: string): 
     const witPath = path.join(work, 'world.wit');
     writeFileSync(sourcePath, guestCode);
     writeFileSync(witPath, wit);
+    const startedMs = Date.now();
     const { component } = await componentize({
       sourcePath,
       witPath,
@@ -28,6 +30,7 @@ export async function componentizeAndTranspile(guestCode: string, wit: string): 
       // No WASI at all: time, randomness and output come through the policy's own interfaces.
       disableFeatures: ['random', 'stdio', 'clocks', 'http', 'fetch-event'],
     });
+    const builtMs = Date.now();
     const { files, imports } = await transpileBytes(component, {
       name: 'guest',
       instantiation: 'sync',
@@ -38,7 +41,11 @@ export async function componentizeAndTranspile(guestCode: string, wit: string): 
     for (const [name, bytes] of Object.entries(files)) {
       if (name.endsWith('.d.ts')) continue;
       if (name === 'guest.js') renamed['guest.mjs'] = new TextEncoder().encode(patchBindings(new TextDecoder().decode(bytes)));
-      else renamed[name] = bytes;
+      else if (name === 'guest.core.wasm') {
+        // The engine must not differ by when it was built: packages of one world then share it (docs/engine-sharing.md).
+        freezeBuildClock(bytes, startedMs, builtMs);
+        renamed[name] = withEngineId(bytes);
+      } else renamed[name] = bytes;
     }
     return { files: renamed, imports, componentBytes: component.byteLength };
   } finally {

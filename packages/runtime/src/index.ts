@@ -11,6 +11,8 @@ export { emitEvent, flushTrace, onEvent, type CallEvent, type CapabilityEvent, t
 export { DEFAULT_EXECUTION, executionPolicyOf, type CircuitBreakerPolicy, type ExecutionPolicy } from './execution-policy.ts';
 export { IsolateReentrancyError } from './instance-pool.ts';
 export { capMemory } from './memory-cap.ts';
+export { snapshotMemory } from './memory-snapshot.ts';
+export { ENGINE_SECTION, engineIdOf } from './engine-id.ts';
 export { coreModulesSettled } from './core-modules.ts';
 export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';
