@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { engineIdOf } from './engine-id.ts';
 import { capMemory } from './memory-cap.ts';
 import { MemoryRecycler } from './memory-recycler.ts';
 import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
+import { engineFile, IMAGE_SUFFIX, packedEngineId, unpackImage } from './packed-core.ts';
 
 /** A compiled core module, and for one that imports its memory, where that memory comes from. */
 export interface CoreModule {
@@ -23,6 +24,7 @@ const CORE_FILE = /\.core\d*\.wasm$/;
 
 /**
  * The core module `file` of a component for an instance in this thread, compiled once per process:
+ * - a module shipped packed (packed-core.ts) is the shared engine file with this package's image;
  * - a module that names its engine (engine-id.ts) is compiled as the shared engine, which imports its memory;
  *   each package then gets memories holding its own snapshot image;
  * - otherwise, with `recycleMemory`, a module that defines the component's memory is compiled to import it
@@ -33,8 +35,11 @@ export function instanceCoreModule(dir: string, file: string, memoryMb: number |
   const key = keyOf(dir, file, memoryMb, recycleMemory);
   let found = loaded.get(key);
   if (!found) {
-    const bytes = capped(readFileSync(path.join(dir, file)), memoryMb);
-    found = sharedEngine(bytes) ?? ownModule(bytes, recycleMemory);
+    found = packedEngine(dir, file, memoryMb);
+    if (!found) {
+      const bytes = capped(readFileSync(path.join(dir, file)), memoryMb);
+      found = sharedEngine(bytes) ?? ownModule(bytes, recycleMemory);
+    }
     loaded.set(key, found);
   }
   return found;
@@ -65,11 +70,21 @@ export function allCoreModules(dir: string, memoryMb: number | undefined): Recor
 export function compileAhead(dir: string, memoryMb: number | undefined, recycleMemory: boolean): void {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => CORE_FILE.test(f));
+    files = readdirSync(dir);
   } catch {
     return;
   }
-  for (const file of files) {
+  for (const packed of files.filter((f) => f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length)))) {
+    const engineId = packedEngineId(dir, packed.slice(0, -IMAGE_SUFFIX.length));
+    if (engineId === undefined || engines.has(engineId) || compiling.has(engineId)) continue;
+    const pending = readFile(engineFile(dir, engineId))
+      .then((bytes) => WebAssembly.compile(bytes))
+      .then((module) => void (engines.has(engineId) || engines.set(engineId, module)))
+      .catch(() => {})
+      .finally(() => compiling.delete(engineId));
+    compiling.set(engineId, pending);
+  }
+  for (const file of files.filter((f) => CORE_FILE.test(f))) {
     const key = keyOf(dir, file, memoryMb, recycleMemory);
     if (loaded.has(key) || compiling.has(key)) continue;
     const pending = readFile(path.join(dir, file))
@@ -109,6 +124,18 @@ function keyOf(dir: string, file: string, memoryMb: number | undefined, recycleM
 
 function capped(read: Uint8Array, memoryMb: number | undefined): Uint8Array {
   return memoryMb === undefined ? read : capMemory(read, memoryMb);
+}
+
+/** The shared engine file and this package's image, for a component shipped packed. */
+function packedEngine(dir: string, file: string, memoryMb: number | undefined): CoreModule | undefined {
+  if (!existsSync(path.join(dir, file + IMAGE_SUFFIX))) return undefined;
+  const snapshot = unpackImage(dir, file, memoryMb);
+  let module = engines.get(snapshot.engineId);
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(engineFile(dir, snapshot.engineId)));
+    engines.set(snapshot.engineId, module);
+  }
+  return { module, memories: new MemoryRecycler(snapshot) };
 }
 
 /** The shared engine for a module that names one, with this package's memories (the cap is in their descriptor). */

@@ -13,6 +13,7 @@ export { IsolateReentrancyError } from './instance-pool.ts';
 export { capMemory } from './memory-cap.ts';
 export { snapshotMemory } from './memory-snapshot.ts';
 export { ENGINE_SECTION, engineIdOf } from './engine-id.ts';
+export { ENGINES_DIR, IMAGE_SUFFIX, packCore } from './packed-core.ts';
 export { coreModulesSettled } from './core-modules.ts';
 export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';

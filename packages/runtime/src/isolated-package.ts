@@ -1,4 +1,4 @@
-import { decode, DEFAULT_MAX_DECODE_LENGTH, rebuildError, type ExportShape } from '@isolate-deps/boundary';
+import { decode, DEFAULT_MAX_DECODE_LENGTH, Op, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
 import { CallDeadlineExceeded, trackCall, withinDeadline } from './call-deadline.ts';
@@ -59,7 +59,12 @@ export class IsolatedPackage {
     this.deadlineMs = inWorker || options.inert ? undefined : timeoutMs;
     this.pool = new InstancePool(manifest.name, execution.instance, execution.poolSize, () => {
       const id = this.nextInstanceId++;
-      return inWorker ? createWorkerSlot(id, manifest, timeoutMs!) : createThreadSlot(id, manifest, options.inert === true);
+      if (inWorker) return createWorkerSlot(id, manifest, timeoutMs!);
+      const slot = createThreadSlot(id, manifest, options.inert === true);
+      // As a worker does at boot: V8 compiles the engine's call path lazily, on first use; that is host work, kept
+      // out of the package's time limit (the ping runs none of the package's code).
+      if (this.deadlineMs !== undefined) slot.guest.call(Op.ping, '[]');
+      return slot;
     });
     this.breaker = new CircuitBreaker(manifest.name, execution.circuitBreaker);
     if (execution.onViolation === 'terminate' && !options.inert) onViolation((v) => v.package === manifest.name && (this.terminatedBy ??= v));

@@ -96,7 +96,8 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
       if (disposed) return;
       disposed = true;
       session.dispose(reason);
-      for (const [recycler, memory] of borrowed.splice(0)) recycler.recycle(memory);
+      // Only a memory whose call ended normally is worth resetting (a copy of the whole image): a failed one is dropped.
+      for (const [recycler, memory] of borrowed.splice(0)) if (reason === 'per-call') recycler.recycle(memory);
       if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
     },
   };
