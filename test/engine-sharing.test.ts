@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineIdOf } from '@isolate-deps/runtime';
@@ -26,6 +26,13 @@ describe('one engine for packages of one world', () => {
       expect(ids).toHaveLength(2);
       expect(ids[0]).toMatch(/^[0-9a-f]{64}$/);
       expect(ids[1]).toBe(ids[0]);
+      // The output carries the engine once, and each package only its memory image.
+      const output = path.join(app.dir, 'dist/isolate-deps');
+      expect(readdirSync(path.join(output, 'engines'))).toEqual([`${ids[0]}.wasm`]);
+      for (const folder of readdirSync(output).filter((f) => f !== 'engines')) {
+        expect(existsSync(path.join(output, folder, 'guest.core.wasm'))).toBe(false);
+        expect(existsSync(path.join(output, folder, 'guest.core.wasm.image'))).toBe(true);
+      }
       const { result, status, stderr } = await runAppAsync(app);
       expect(status, stderr).toBe(0);
       expect(result.counters).toEqual(instance === 'shared' ? [1, 2] : [1, 1]);

@@ -7,7 +7,7 @@
  * Image file: u32 (little-endian) length of a JSON header, the header, then the brotli-compressed bytes of
  * the written ranges in order.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { engineIdOf } from './engine-id.ts';
@@ -49,7 +49,17 @@ export function packCore(module: Uint8Array): PackedCore | undefined {
 export function packedEngineId(dir: string, file: string): string | undefined {
   const imageFile = path.join(dir, file + IMAGE_SUFFIX);
   if (!existsSync(imageFile)) return undefined;
-  return readHeader(readFileSync(imageFile)).header.engine;
+  // Only the header: this runs for every package as the app loads.
+  const fd = openSync(imageFile, 'r');
+  try {
+    const length = Buffer.alloc(4);
+    readSync(fd, length, 0, 4, 0);
+    const head = Buffer.alloc(4 + Math.min(length.readUInt32LE(0), 1 << 20));
+    readSync(fd, head, 0, head.length, 0);
+    return readHeader(head).header.engine;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The engine file for `engineId`, relative to a component folder. */
@@ -75,7 +85,12 @@ export function unpackImage(dir: string, file: string, memoryMb: number | undefi
   return { engineId: header.engine, descriptor, image, written: header.written };
 }
 
+const ENGINE_ID = /^[0-9a-f]{64}$/;
+
 function readHeader(file: Uint8Array): { header: ImageHeader; body: Uint8Array } {
   const length = Buffer.from(file.buffer, file.byteOffset, file.byteLength).readUInt32LE(0);
-  return { header: JSON.parse(new TextDecoder().decode(file.subarray(4, 4 + length))) as ImageHeader, body: file.subarray(4 + length) };
+  const header = JSON.parse(new TextDecoder().decode(file.subarray(4, 4 + length))) as ImageHeader;
+  // The id names a file: nothing but a hex digest may reach the path.
+  if (!ENGINE_ID.test(String(header.engine))) throw new Error(`isolate-deps: a packed memory image names an invalid engine id ${JSON.stringify(String(header.engine).slice(0, 80))}`);
+  return { header, body: file.subarray(4 + length) };
 }
