@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { ENGINES_DIR, IMAGE_SUFFIX, packCore } from '@isolate-deps/runtime';
 
-// The packed parts are kept in the component's cache entry, so a warm build copies them instead of packing again.
-const CACHED_ENGINE = 'guest.engine.wasm';
+// The packed parts are kept in the component's cache entry, so a warm build copies them instead of packing
+// again; under names the runtime does not read there (it runs the whole module from the cache).
+const CACHED = { engine: 'packed.engine.wasm', image: 'packed.image', id: 'packed.engine-id' };
 
 /**
  * Copies a package's core files into its output folder. A core module the compiler named an engine for
@@ -29,9 +30,9 @@ export function shipCoreFiles(pkg: CompiledPackage, folder: string, packed: bool
 
 function packedInCache(dir: string, file: string): { engineId: string; engineFile: string; imageFile: string } | undefined {
   if (file !== 'guest.core.wasm') return undefined;
-  const imageFile = path.join(dir, file + IMAGE_SUFFIX);
-  const engineFile = path.join(dir, CACHED_ENGINE);
-  const idFile = `${imageFile}.engine-id`;
+  const imageFile = path.join(dir, CACHED.image);
+  const engineFile = path.join(dir, CACHED.engine);
+  const idFile = path.join(dir, CACHED.id);
   if (!existsSync(idFile)) {
     const parts = packCore(readFileSync(path.join(dir, file)));
     if (!parts) return undefined;

@@ -74,7 +74,7 @@ export function compileAhead(dir: string, memoryMb: number | undefined, recycleM
   } catch {
     return;
   }
-  for (const packed of files.filter((f) => f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length)))) {
+  for (const packed of files.filter((f) => f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length)) && !files.includes(f.slice(0, -IMAGE_SUFFIX.length)))) {
     const engineId = packedEngineId(dir, packed.slice(0, -IMAGE_SUFFIX.length));
     if (engineId === undefined || engines.has(engineId) || compiling.has(engineId)) continue;
     const pending = readFile(engineFile(dir, engineId))
@@ -128,7 +128,8 @@ function capped(read: Uint8Array, memoryMb: number | undefined): Uint8Array {
 
 /** The shared engine file and this package's image, for a component shipped packed. */
 function packedEngine(dir: string, file: string, memoryMb: number | undefined): CoreModule | undefined {
-  if (!existsSync(path.join(dir, file + IMAGE_SUFFIX))) return undefined;
+  // Packed only where the whole module is absent: a folder with both runs the module.
+  if (!existsSync(path.join(dir, file + IMAGE_SUFFIX)) || existsSync(path.join(dir, file))) return undefined;
   const snapshot = unpackImage(dir, file, memoryMb);
   let module = engines.get(snapshot.engineId);
   if (!module) {
