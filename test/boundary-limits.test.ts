@@ -102,7 +102,7 @@ describe('limits that cannot be sidestepped', () => {
 
   it('a late worker reply is never read as the answer of the next call', async () => {
     const app = await buildApp('boundary-limits-late-reply', {
-      policy: { packages: { misbehaving: { isolate: true, limits: { timeoutMs: 1000 } } } },
+      policy: { packages: { misbehaving: { isolate: true, thread: 'worker', limits: { timeoutMs: 1000 } } } },
       source: `
         import misbehaving from 'misbehaving';
         const results = [];

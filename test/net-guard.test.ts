@@ -255,9 +255,9 @@ describe('what a guest can make the host hold through net is bounded', () => {
     expect(big).toMatchObject({ ok: false, code: 'ERR_ISOLATE_NET_RESPONSE_TOO_LARGE' });
   });
 
-  it('per-call instances in worker threads (limits.timeoutMs) take their net helper with them', async () => {
+  it('per-call instances in worker threads ("thread": "worker") take their net helper with them', async () => {
     const app = await buildApp('net-guard-per-call-worker', {
-      policy: { packages: { 'attack-net-abuse': { isolate: true, instance: 'per-call', limits: { timeoutMs: 20_000 }, allow: grant() } } },
+      policy: { packages: { 'attack-net-abuse': { isolate: true, instance: 'per-call', thread: 'worker', limits: { timeoutMs: 20_000 }, allow: grant() } } },
       source: BOUNDED_APP,
     });
     const result = await runAppAsync(app, {}, [JSON.stringify({ api: api.url, calls: 30 })]);

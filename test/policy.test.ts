@@ -35,6 +35,7 @@ describe('policy validation', () => {
     const yaml = policy.packages[0]!;
     expect(yaml.allow).toEqual({ fs: { read: [], write: [] }, env: [], net: [], clock: true, random: true, console: true });
     expect(yaml.instance).toBe('shared');
+    expect(yaml.thread).toBe('caller');
     expect(yaml.onViolation).toBe('throw');
     const some = policy.packages[1]!;
     expect(some.name).toBe('some-pkg');
@@ -82,6 +83,14 @@ describe('policy validation', () => {
   it('rejects limits that are not positive integers', () => {
     expect(errorOf({ packages: { yaml: { limits: { memoryMb: 0 } } } }).jsonPath).toBe('$.packages.yaml.limits.memoryMb');
     expect(errorOf({ packages: { yaml: { limits: { timeoutMs: 1.5 } } } }).jsonPath).toBe('$.packages.yaml.limits.timeoutMs');
+  });
+
+  it('rejects "thread": "worker" without a time limit, and accepts it with one', () => {
+    const error = errorOf({ packages: { yaml: { isolate: true, thread: 'worker' } } });
+    expect(error.jsonPath).toBe('$.packages["yaml"].thread');
+    expect(error.expected).toContain('limits.timeoutMs');
+    expect(parsePolicy(JSON.stringify({ packages: { yaml: { thread: 'worker', limits: { timeoutMs: 100 } } } }), FILE).packages[0]!.thread).toBe('worker');
+    expect(errorOf({ packages: { yaml: { thread: 'elsewhere' } } }).jsonPath).toBe('$.packages.yaml.thread');
   });
 
   it('rejects a missing "packages" and a non-object file', () => {

@@ -324,12 +324,14 @@ describe('instance modes, limits and the trace hold through the register path', 
     expect(run.result.map((r: { value: unknown }) => r.value)).toEqual([1, 1, 1]);
   });
 
-  it('limits.timeoutMs stops an infinite loop (in the worker runtime), and the next call works', async () => {
-    const app = await appWith('timeout', { limits: { timeoutMs: 1000 } });
-    const run = await runAppAsync(app, {}, [JSON.stringify([['counter'], ['spin'], ['counter']])]);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.result).toEqual([{ value: 1 }, { error: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' }, { value: 1 }]);
-  });
+  for (const thread of ['caller', 'worker']) {
+    it(`limits.timeoutMs stops an infinite loop ("thread": "${thread}"), and the next call works`, async () => {
+      const app = await appWith(`timeout-${thread}`, { thread, limits: { timeoutMs: 1000 } });
+      const run = await runAppAsync(app, {}, [JSON.stringify([['counter'], ['spin'], ['counter']])]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.result).toEqual([{ value: 1 }, { error: 'IsolateTimeoutError', code: 'ERR_ISOLATE_TIMEOUT' }, { value: 1 }]);
+    });
+  }
 
   it('ISOLATE_DEPS_TRACE records every crossing', async () => {
     const app = await appWith('trace', {});

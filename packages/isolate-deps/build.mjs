@@ -27,6 +27,8 @@ const registerInternals = {
   'register-roots': `${packages}register/src/roots-entry.ts`,
   'register-hooks': `${packages}register/src/hooks-entry.ts`,
   'register-install': `${packages}register/src/install.ts`,
+  // The compiler's build processes (compiler/src/componentize-pool.ts) load it from next to the bundle.
+  'componentize-worker': `${packages}compiler/src/componentize-worker.ts`,
 };
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);

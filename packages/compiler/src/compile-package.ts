@@ -8,7 +8,7 @@ import type { ExportShape, ModuleShape } from '@isolate-deps/boundary';
 import type { PackagePolicy } from '@isolate-deps/policy';
 import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
 import { ComponentCache } from './component-cache.ts';
-import { buildComponent } from './componentize.ts';
+import { buildComponent } from './componentize-pool.ts';
 import { bundleGuest } from './guest-bundle.ts';
 import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';
@@ -25,6 +25,8 @@ function installedJcoTranspileVersion(): string {
 }
 // Bump when the guest/host protocol changes in a way the bundle text alone does not show.
 const PROTOCOL_VERSION = '2';
+// Bump when what the compiler does to the componentized core module changes (engine-identity.ts: the frozen clock, the engine id).
+const ENGINE_REVISION = '1';
 
 export interface CompileOptions {
   policy: PackagePolicy;
@@ -70,7 +72,7 @@ interface CacheMeta {
 
 /** The tools a component is built with: part of its cache key, so an entry built by others is never hit again. */
 export function componentTools(): Record<string, string> {
-  return { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION };
+  return { componentize: componentizeVersion, jcoTranspile: jcoTranspileVersion, bindings: BINDINGS_REVISION, protocol: PROTOCOL_VERSION, engine: ENGINE_REVISION };
 }
 
 /** Package → guest bundle → component → transpiled bindings, through the content-addressed cache. */

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { componentize } from '@bytecodealliance/componentize-js';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { freezeBuildClock, withEngineId } from './engine-identity.ts';
 import { patchBindings } from './jco-bindings.ts';
 
 export interface BuiltComponent {
@@ -13,44 +14,15 @@ export interface BuiltComponent {
   componentBytes: number;
 }
 
-/** Runs at most `size` tasks at once, the others in arrival order. */
-class ConcurrencyLimit {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next waiter, so a newcomer cannot slip in between.
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-
-/**
- * Componentizing takes one to two cores and ~150 MB for ~10 s. esbuild loads every isolated package of an app
- * at once, so without a bound 28 packages would compete for 2 cores and 4 GB at the same time.
- */
-const componentizeSlots = new ConcurrencyLimit(availableParallelism());
-
-/** Guest JS + WIT → WebAssembly component (componentize-js) → JS bindings with per-instance imports (jco). */
-export function buildComponent(guestCode: string, wit: string): Promise<BuiltComponent> {
-  return componentizeSlots.run(() => componentizeAndTranspile(guestCode, wit));
-}
-
-async function componentizeAndTranspile(guestCode: string, wit: string): Promise<BuiltComponent> {
+/** Guest JS + WIT → WebAssembly component (componentize-js) → JS bindings with per-instance imports (jco), on this thread. */
+export async function componentizeAndTranspile(guestCode: string, wit: string): Promise<BuiltComponent> {
   const work = mkdtempSync(path.join(tmpdir(), 'isolate-deps-'));
   try {
     const sourcePath = path.join(work, 'guest.js');
     const witPath = path.join(work, 'world.wit');
     writeFileSync(sourcePath, guestCode);
     writeFileSync(witPath, wit);
+    const startedMs = Date.now();
     const { component } = await componentize({
       sourcePath,
       witPath,
@@ -58,6 +30,7 @@ async function componentizeAndTranspile(guestCode: string, wit: string): Promise
       // No WASI at all: time, randomness and output come through the policy's own interfaces.
       disableFeatures: ['random', 'stdio', 'clocks', 'http', 'fetch-event'],
     });
+    const builtMs = Date.now();
     const { files, imports } = await transpileBytes(component, {
       name: 'guest',
       instantiation: 'sync',
@@ -68,7 +41,11 @@ async function componentizeAndTranspile(guestCode: string, wit: string): Promise
     for (const [name, bytes] of Object.entries(files)) {
       if (name.endsWith('.d.ts')) continue;
       if (name === 'guest.js') renamed['guest.mjs'] = new TextEncoder().encode(patchBindings(new TextDecoder().decode(bytes)));
-      else renamed[name] = bytes;
+      else if (name === 'guest.core.wasm') {
+        // The engine must not differ by when it was built: packages of one world then share it (docs/engine-sharing.md).
+        freezeBuildClock(bytes, startedMs, builtMs);
+        renamed[name] = withEngineId(bytes);
+      } else renamed[name] = bytes;
     }
     return { files: renamed, imports, componentBytes: component.byteLength };
   } finally {

@@ -5,7 +5,8 @@ import { build as esbuild, type LogLevel, type OnLoadResult, type Plugin, type P
 import type { CompiledPackage } from '@isolate-deps/compiler';
 import { createIsolation, packageNameOf, policyWarnings, type Isolation, type IsolationOptions } from '@isolate-deps/plugin-core';
 import { PolicyError } from '@isolate-deps/policy';
-import { executionPolicyOf } from '@isolate-deps/runtime';
+import { ENGINES_DIR, executionPolicyOf } from '@isolate-deps/runtime';
+import { shipCoreFiles } from './ship-core-files.ts';
 import { facadeSource, packageModuleSource } from '@isolate-deps/plugin-core/facade-source';
 
 export type IsolateDepsOptions = IsolationOptions;
@@ -94,10 +95,12 @@ export default function isolateDeps(options: IsolateDepsOptions = {}): Plugin {
           const pkg = await pending;
           current.add(path.basename(componentFolder(pkg)));
           const folder = path.join(outDir, componentFolder(pkg));
+          mkdirSync(path.join(outDir, 'isolate-deps', ENGINES_DIR), { recursive: true });
           mkdirSync(folder, { recursive: true });
-          for (const file of pkg.coreFiles) copyFileSync(path.join(pkg.dir, file), path.join(folder, file));
-          // A time limit runs the instance in a worker thread, which loads the bindings and its runtime from disk.
-          if (isolation.entryFor(pkg).limits.timeoutMs !== undefined) {
+          const inWorker = isolation.entryFor(pkg).thread === 'worker';
+          shipCoreFiles(pkg, folder, !inWorker);
+          // "thread": "worker" runs the instance in a worker thread, which loads the bindings and its runtime from disk.
+          if (inWorker) {
             copyFileSync(path.join(pkg.dir, 'guest.mjs'), path.join(folder, 'guest.mjs'));
             copyFileSync(WORKER_ENTRY, path.join(outDir, 'isolate-deps', 'runtime-worker.mjs'));
           }

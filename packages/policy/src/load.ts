@@ -74,6 +74,11 @@ function toPackagePolicy(
   if (entry.poolSize !== undefined && instance !== 'pool') {
     throw new PolicyError(file, `$.packages[${JSON.stringify(key)}].poolSize`, '"poolSize" only with "instance": "pool"', `"instance": ${JSON.stringify(instance)}`);
   }
+  const thread = (entry.thread as PackagePolicy['thread'] | undefined) ?? 'caller';
+  const limits = { ...(entry.limits as PackagePolicy['limits'] | undefined) };
+  if (thread === 'worker' && limits.timeoutMs === undefined) {
+    throw new PolicyError(file, `$.packages[${JSON.stringify(key)}].thread`, '"thread": "worker" only with "limits.timeoutMs"', 'no limits.timeoutMs', 'a worker thread is what stops a call at its time limit; without one, leave "thread" out');
+  }
   return {
     key,
     name,
@@ -87,9 +92,10 @@ function toPackagePolicy(
       random: allow.random ?? true,
       console: allow.console ?? true,
     },
-    limits: { ...(entry.limits as PackagePolicy['limits'] | undefined) },
+    limits,
     instance,
     poolSize: (entry.poolSize as number | undefined) ?? 1,
+    thread,
     onViolation: (entry.onViolation as ViolationMode | undefined) ?? globalMode,
     reviewed: entry.reviewed as string[] | undefined,
     ...scriptsOf(entry.allowScripts),

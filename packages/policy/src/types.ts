@@ -1,5 +1,6 @@
 export type ViolationMode = 'throw' | 'log' | 'terminate';
 export type InstanceMode = 'shared' | 'per-call' | 'pool';
+export type ThreadMode = 'caller' | 'worker';
 
 /** The capabilities granted to one package, with every default filled in. */
 export interface Grant {
@@ -22,6 +23,8 @@ export interface PackagePolicy {
   limits: { memoryMb?: number; timeoutMs?: number };
   instance: InstanceMode;
   poolSize: number;
+  /** Where instances run: the calling thread (default) or a worker thread each (needs limits.timeoutMs). */
+  thread: ThreadMode;
   onViolation: ViolationMode;
   /** Capabilities reviewed and accepted for this package (the audit's drift baseline); undefined when none are recorded. */
   reviewed?: string[];

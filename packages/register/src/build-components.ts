@@ -41,11 +41,14 @@ export async function buildComponents(options: BuildComponentsOptions, cwd = pro
   const specifiers = new Map(wanted.map((name) => [name, specifiersToBuild(isolation.cacheDir, policyFile, name, options.specifiers)]));
   isolation.reset(specifiers);
   const compiled: CompiledPackage[] = [];
+  // Start every compile at once: the compiler's build pool runs them in parallel, up to the core count.
+  const compiling = new Map(wanted.filter((name) => targets.some((t) => t.name === name)).map((name) => [name, isolation.compile(name)]));
+  for (const pending of compiling.values()) pending.catch(() => {}); // each is awaited (and reported) below, in order
   for (const [index, name] of wanted.entries()) {
     const target = targets.find((t) => t.name === name);
     if (!target) throw new RegisterError('ERR_ISOLATE_COMPILE_FAILED', `isolate-deps: the policy isolates "${name}", but it is not installed (looked in node_modules from ${isolation.policy.root} upwards)`);
     options.onProgress?.({ package: name, index, total: wanted.length });
-    const result = await isolation.compile(name);
+    const result = await compiling.get(name)!;
     isolation.entryFor(result); // throws for an installed version no entry isolates
     writeRecord(isolation.cacheDir, policyFile, { name, version: result.version, entryHash: target.entryHash!, tool: toolVersion(), key: result.key, specifiers: specifiers.get(name)! });
     compiled.push(result);
@@ -55,7 +58,7 @@ export async function buildComponents(options: BuildComponentsOptions, cwd = pro
   return { cacheDir: isolation.cacheDir, compiled };
 }
 
-/** The worker-thread runtime (packages with limits.timeoutMs) next to the components, where the runtime looks for it. */
+/** The worker-thread runtime (packages with "thread": "worker") next to the components, where the runtime looks for it. */
 function copyWorkerRuntime(cacheDir: string): void {
   const source = fileURLToPath(new URL('./runtime-worker.mjs', import.meta.url));
   if (!existsSync(source)) return; // running from workspace sources: the tests use the built package

@@ -37,7 +37,7 @@ export function installIsolation(settings: RegisterSettings): { context: Registe
   };
   if (context.frozen) assertComponentsBuilt(context);
   setRootsContext({ policy, cacheDir });
-  ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.limits.timeoutMs !== undefined), settings.frozen);
+  ensureWorkerRuntime(cacheDir, policy.packages.some((p) => p.isolate && p.thread === 'worker'), settings.frozen);
   const finder = new ComponentFinder(context);
   const inThread = installModuleHooks(context, finder);
   installCommonJsHooks(finder, (component, instantiate) => isolatedRoots(component.key, instantiate), [HERE, realDir(cacheDir)], { refuseRequireEsm: !inThread });

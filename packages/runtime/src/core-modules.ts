@@ -1,47 +1,185 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { engineIdOf } from './engine-id.ts';
 import { capMemory } from './memory-cap.ts';
 import { MemoryRecycler } from './memory-recycler.ts';
 import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
+import { engineFile, IMAGE_SUFFIX, packedEngineId, unpackImage } from './packed-core.ts';
 
-// Core modules are compiled once per process (per memory cap and memory mode) and shared by every instance.
-const compiled = new Map<string, WebAssembly.Module>();
-const recyclers = new WeakMap<WebAssembly.Module, MemoryRecycler>();
+/** A compiled core module, and for one that imports its memory, where that memory comes from. */
+export interface CoreModule {
+  module: WebAssembly.Module;
+  /** Memories in the package's initial state (its snapshot image), when the module imports its memory. */
+  memories?: MemoryRecycler;
+}
+
+// Per package file (and memory cap and memory mode): what an instance in this thread uses.
+const loaded = new Map<string, CoreModule>();
+// Engines shared by packages of one world, by the id the compiler wrote (engine-id.ts): compiled once per process.
+const engines = new Map<string, WebAssembly.Module>();
+// Compiles started ahead of the first call; a call that comes first compiles synchronously and wins.
+const compiling = new Map<string, Promise<void>>();
+const CORE_FILE = /\.core\d*\.wasm$/;
 
 /**
- * The compiled core module `file` of a component. With `recycleMemory`, a module that defines the
- * component's memory is compiled to import it instead (see memory-snapshot.ts); `memoryRecycler` then
- * hands out its memories.
+ * The core module `file` of a component for an instance in this thread, compiled once per process:
+ * - a module shipped packed (packed-core.ts) is the shared engine file with this package's image;
+ * - a module that names its engine (engine-id.ts) is compiled as the shared engine, which imports its memory;
+ *   each package then gets memories holding its own snapshot image;
+ * - otherwise, with `recycleMemory`, a module that defines the component's memory is compiled to import it
+ *   instead (see memory-snapshot.ts), with the same memories;
+ * - otherwise the module as it is.
  */
-export function coreModule(dir: string, file: string, memoryMb: number | undefined, recycleMemory = false): WebAssembly.Module {
-  const key = `${path.join(dir, file)}\0${memoryMb ?? ''}\0${recycleMemory}`;
-  let module = compiled.get(key);
-  if (!module) {
-    const read = readFileSync(path.join(dir, file));
-    const bytes = memoryMb === undefined ? read : capMemory(read, memoryMb);
-    const snapshot = recycleMemory ? snapshotMemory(bytes) : undefined;
-    module = snapshot ? compileSnapshot(snapshot) : undefined;
-    if (module && snapshot) {
-      const { descriptor, image, written } = snapshot;
-      recyclers.set(module, new MemoryRecycler({ descriptor, image, written }));
+export function instanceCoreModule(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): CoreModule {
+  const key = keyOf(dir, file, memoryMb, recycleMemory);
+  let found = loaded.get(key);
+  if (!found) {
+    found = packedEngine(dir, file, memoryMb);
+    if (!found) {
+      const bytes = capped(readFileSync(path.join(dir, file)), memoryMb);
+      found = sharedEngine(bytes) ?? ownModule(bytes, recycleMemory);
     }
-    module ??= new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    compiled.set(key, module);
+    loaded.set(key, found);
   }
-  return module;
+  return found;
+}
+
+/** The core module `file` as it is, defining its own memory: what a worker thread runs (it receives it compiled). */
+export function coreModule(dir: string, file: string, memoryMb: number | undefined): WebAssembly.Module {
+  const key = `${keyOf(dir, file, memoryMb, false)}\0own`;
+  let found = loaded.get(key);
+  if (!found) {
+    found = ownModule(capped(readFileSync(path.join(dir, file)), memoryMb), false);
+    loaded.set(key, found);
+  }
+  return found.module;
+}
+
+/** Every core module of the component in `dir`, as they are. */
+export function allCoreModules(dir: string, memoryMb: number | undefined): Record<string, WebAssembly.Module> {
+  return Object.fromEntries(readdirSync(dir).filter((f) => CORE_FILE.test(f)).map((f) => [f, coreModule(dir, f, memoryMb)]));
+}
+
+/**
+ * Starts compiling the core modules of the component in `dir` in the background (V8 compiles
+ * `WebAssembly.compile` off the main thread; the files are read asynchronously too), so that the first call
+ * finds them ready: an engine already compiled or compiling for another package is not compiled again.
+ * Returns at once; a failure here is left for the synchronous path to report where the call happens.
+ */
+export function compileAhead(dir: string, memoryMb: number | undefined, recycleMemory: boolean): void {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const packed of files.filter((f) => f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length)) && !files.includes(f.slice(0, -IMAGE_SUFFIX.length)))) {
+    const engineId = packedEngineId(dir, packed.slice(0, -IMAGE_SUFFIX.length));
+    if (engineId === undefined || engines.has(engineId) || compiling.has(engineId)) continue;
+    const pending = readFile(engineFile(dir, engineId))
+      .then((bytes) => WebAssembly.compile(bytes))
+      .then((module) => void (engines.has(engineId) || engines.set(engineId, module)))
+      .catch(() => {})
+      .finally(() => compiling.delete(engineId));
+    compiling.set(engineId, pending);
+  }
+  for (const file of files.filter((f) => CORE_FILE.test(f))) {
+    const key = keyOf(dir, file, memoryMb, recycleMemory);
+    if (loaded.has(key) || compiling.has(key)) continue;
+    const pending = readFile(path.join(dir, file))
+      .then(async (read) => {
+        const engineId = engineIdOf(read);
+        if (engineId !== undefined) {
+          if (engines.has(engineId) || compiling.has(engineId)) return;
+          const snapshot = snapshotMemory(read, { anySize: true });
+          if (!snapshot) return;
+          compiling.set(engineId, pending);
+          const module = await WebAssembly.compile(snapshot.module as Uint8Array<ArrayBuffer>);
+          if (!engines.has(engineId)) engines.set(engineId, module);
+          return;
+        }
+        const bytes = capped(read, memoryMb);
+        const snapshot = recycleMemory ? snapshotMemory(bytes) : undefined;
+        const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
+        const module = fromSnapshot ?? (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
+        if (!loaded.has(key)) loaded.set(key, { module, memories: fromSnapshot ? new MemoryRecycler(snapshot) : undefined });
+      })
+      .catch(() => {})
+      .finally(() => {
+        for (const [k, p] of compiling) if (p === pending) compiling.delete(k);
+      });
+    compiling.set(key, pending);
+  }
+}
+
+/** Resolves when every compile started by compileAhead has ended (for benchmarks and tests). */
+export async function coreModulesSettled(): Promise<void> {
+  await Promise.all(compiling.values());
+}
+
+function keyOf(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): string {
+  return `${path.join(dir, file)}\0${memoryMb ?? ''}\0${recycleMemory}`;
+}
+
+function capped(read: Uint8Array, memoryMb: number | undefined): Uint8Array {
+  return memoryMb === undefined ? read : capMemory(read, memoryMb);
+}
+
+/** The shared engine file and this package's image, for a component shipped packed. */
+function packedEngine(dir: string, file: string, memoryMb: number | undefined): CoreModule | undefined {
+  // Packed only where the whole module is absent: a folder with both runs the module.
+  if (!existsSync(path.join(dir, file + IMAGE_SUFFIX)) || existsSync(path.join(dir, file))) return undefined;
+  const snapshot = unpackImage(dir, file, memoryMb);
+  let module = engines.get(snapshot.engineId);
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(engineFile(dir, snapshot.engineId)));
+    engines.set(snapshot.engineId, module);
+  }
+  return { module, memories: new MemoryRecycler(snapshot) };
+}
+
+/** The shared engine for a module that names one, with this package's memories (the cap is in their descriptor). */
+function sharedEngine(bytes: Uint8Array): CoreModule | undefined {
+  const engineId = engineIdOf(bytes);
+  if (engineId === undefined) return undefined;
+  const snapshot = snapshotMemory(bytes, { anySize: true });
+  if (!snapshot) return undefined;
+  let module = engines.get(engineId);
+  if (!module) {
+    module = compileSync(snapshot.module);
+    if (!module) return undefined;
+    engines.set(engineId, module);
+  }
+  return { module, memories: memoriesOf(snapshot) };
+}
+
+function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {
+  const snapshot = recycleMemory ? snapshotMemory(bytes) : undefined;
+  const fromSnapshot = snapshot && compileSync(snapshot.module);
+  if (fromSnapshot && snapshot) return { module: fromSnapshot, memories: memoriesOf(snapshot) };
+  return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) };
+}
+
+function memoriesOf({ descriptor, image, written }: MemorySnapshot): MemoryRecycler {
+  return new MemoryRecycler({ descriptor, image, written });
 }
 
 // Code that names data segments (memory.init, data.drop) needs them: such a module keeps its own memory.
-function compileSnapshot(snapshot: MemorySnapshot): WebAssembly.Module | undefined {
+function compileSync(bytes: Uint8Array): WebAssembly.Module | undefined {
   try {
-    return new WebAssembly.Module(snapshot.module as Uint8Array<ArrayBuffer>);
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
     if (error instanceof WebAssembly.CompileError) return undefined;
     throw error;
   }
 }
 
-/** The memories of a module compiled with `recycleMemory`, if it imports its memory. */
-export function memoryRecycler(module: WebAssembly.Module): MemoryRecycler | undefined {
-  return recyclers.get(module);
+async function compileAsync(bytes: Uint8Array): Promise<WebAssembly.Module | undefined> {
+  try {
+    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    if (error instanceof WebAssembly.CompileError) return undefined;
+    throw error;
+  }
 }

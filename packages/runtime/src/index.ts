@@ -1,4 +1,5 @@
 import type { ExportShape } from '@isolate-deps/boundary';
+import { compileAhead } from './core-modules.ts';
 import { facadeOf } from './facade.ts';
 import { IsolatedPackage, type PackageManifest } from './isolated-package.ts';
 
@@ -10,6 +11,10 @@ export { emitEvent, flushTrace, onEvent, type CallEvent, type CapabilityEvent, t
 export { DEFAULT_EXECUTION, executionPolicyOf, type CircuitBreakerPolicy, type ExecutionPolicy } from './execution-policy.ts';
 export { IsolateReentrancyError } from './instance-pool.ts';
 export { capMemory } from './memory-cap.ts';
+export { snapshotMemory } from './memory-snapshot.ts';
+export { ENGINE_SECTION, engineIdOf } from './engine-id.ts';
+export { ENGINES_DIR, IMAGE_SUFFIX, packCore } from './packed-core.ts';
+export { coreModulesSettled } from './core-modules.ts';
 export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';
 export { IsolatedPackage, type GuestExports, type Instantiate, type PackageManifest } from './isolated-package.ts';
@@ -18,5 +23,8 @@ export { onViolation, setViolationLogging, type Violation, type ViolationHandler
 /** Used by generated code: one isolated package and the host-side value of each of its root modules. */
 export function defineIsolatedPackage(manifest: PackageManifest, shapes: ExportShape[]): unknown[] {
   const pkg = new IsolatedPackage(manifest);
+  const execution = manifest.execution;
+  // The first call should find the engine compiled: start now, in the background (a worker compiles its own).
+  if (execution?.thread !== 'worker') compileAhead(manifest.componentDir, execution?.limits.memoryMb, execution?.instance === 'per-call');
   return shapes.map((shape, index) => facadeOf(pkg, index, shape));
 }

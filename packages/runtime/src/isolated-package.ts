@@ -1,7 +1,8 @@
-import { decode, DEFAULT_MAX_DECODE_LENGTH, rebuildError, type ExportShape } from '@isolate-deps/boundary';
+import { decode, DEFAULT_MAX_DECODE_LENGTH, Op, rebuildError, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
-import { sessionOf, type BoundarySession } from './boundary-session.ts';
+import { CallDeadlineExceeded, trackCall, withinDeadline } from './call-deadline.ts';
+import type { BoundarySession } from './boundary-session.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { CapabilityDeniedError, IsolateTerminatedError, IsolateMemoryLimitError, IsolateTimeoutError, IsolateTrapError } from './errors.ts';
 import { emitEvent, eventsEnabled, type CallEvent } from './events.ts';
@@ -44,6 +45,8 @@ export interface PackageManifest {
 export class IsolatedPackage {
   private readonly pool: InstancePool;
   private readonly breaker: CircuitBreaker;
+  /** limits.timeoutMs when this thread enforces it. */
+  private readonly deadlineMs: number | undefined;
   private nextInstanceId = 1;
   /** Set by the first violation under "onViolation": "terminate"; from then on every call fails. */
   private terminatedBy: Violation | undefined;
@@ -51,10 +54,17 @@ export class IsolatedPackage {
   constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean } = {}) {
     const execution = manifest.execution ?? DEFAULT_EXECUTION;
     const timeoutMs = execution.limits.timeoutMs;
+    const inWorker = execution.thread === 'worker' && timeoutMs !== undefined && !options.inert;
+    // In the calling thread a time limit is a V8 watchdog around each call (call-deadline.ts); a worker times its own calls.
+    this.deadlineMs = inWorker || options.inert ? undefined : timeoutMs;
     this.pool = new InstancePool(manifest.name, execution.instance, execution.poolSize, () => {
       const id = this.nextInstanceId++;
-      // A time limit needs a thread that can be terminated; without one the in-thread path is faster.
-      return timeoutMs !== undefined && !options.inert ? createWorkerSlot(id, manifest, timeoutMs) : createThreadSlot(id, manifest, options.inert === true);
+      if (inWorker) return createWorkerSlot(id, manifest, timeoutMs!);
+      const slot = createThreadSlot(id, manifest, options.inert === true);
+      // As a worker does at boot: V8 compiles the engine's call path lazily, on first use; that is host work, kept
+      // out of the package's time limit (the ping runs none of the package's code).
+      if (this.deadlineMs !== undefined) slot.guest.call(Op.ping, '[]');
+      return slot;
     });
     this.breaker = new CircuitBreaker(manifest.name, execution.circuitBreaker);
     if (execution.onViolation === 'terminate' && !options.inert) onViolation((v) => v.package === manifest.name && (this.terminatedBy ??= v));
@@ -123,7 +133,10 @@ export class IsolatedPackage {
     }
     instance = slot.id;
     try {
-      reply = use(slot.guest);
+      const deadlineMs = this.deadlineMs;
+      const guest = slot.guest;
+      // A timeout of an enclosing call (this one ran inside its host callback) leaves this instance mid-call: drop it.
+      reply = trackCall(deadlineMs === undefined ? () => use(guest) : () => withinDeadline(deadlineMs, () => use(guest)), () => this.pool.discard(slot, 'abandoned'));
       if (this.terminatedBy) {
         // The attempt happened during this call: its result is not trusted, and the instance is dropped.
         outcome = 'terminated';
@@ -157,6 +170,7 @@ export class IsolatedPackage {
 
   private classify(error: unknown, slot: Slot | undefined): Error {
     if (error instanceof IsolateTimeoutError) return error;
+    if (error instanceof CallDeadlineExceeded) return new IsolateTimeoutError(this.manifest.name, error.timeoutMs);
     // A failed memory.grow can also surface as a plain trap; a memory near its cap tells them apart.
     if (slot && this.atMemoryLimit(slot)) return new IsolateMemoryLimitError(this.manifest.name, this.manifest.execution!.limits.memoryMb!, error);
     return new IsolateTrapError(this.manifest.name, error);

@@ -30,8 +30,11 @@ export interface MemorySnapshot {
  * Takes the memory out of `module`, or returns undefined for a module this does not apply to: one that
  * defines no memory or several, a shared or 64-bit memory, or data segments other than active ones at
  * constant offsets (then the module is used as it is).
+ *
+ * With `anySize`, the import accepts a memory of any size (no minimum, no maximum): the module then no
+ * longer depends on its snapshot's size, and the memory the host creates carries the minimum and the cap.
  */
-export function snapshotMemory(module: Uint8Array): MemorySnapshot | undefined {
+export function snapshotMemory(module: Uint8Array, { anySize = false } = {}): MemorySnapshot | undefined {
   const all = sections(module);
   const memory = all.filter((s) => s.id === SECTION.memory);
   if (memory.length !== 1) return undefined;
@@ -49,7 +52,7 @@ export function snapshotMemory(module: Uint8Array): MemorySnapshot | undefined {
   const touched = new Uint8Array(image.length / OS_PAGE);
   if (data && !paintSegments(module, data.payloadStart, image, touched)) return undefined;
 
-  const entry = [...name(MEMORY_IMPORT.module), ...name(MEMORY_IMPORT.name), IMPORT_KIND.memory, ...limits];
+  const entry = [...name(MEMORY_IMPORT.module), ...name(MEMORY_IMPORT.name), IMPORT_KIND.memory, ...(anySize ? [0x00, 0x00] : limits)];
   const parts: Uint8Array[] = [module.subarray(0, 8)];
   let importAdded = false;
   const addImport = (existing?: { payloadStart: number; end: number }) => {

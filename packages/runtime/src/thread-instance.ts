@@ -1,5 +1,5 @@
 import { attachSession, BoundarySession, withBoundarySession } from './boundary-session.ts';
-import { coreModule, memoryRecycler } from './core-modules.ts';
+import { instanceCoreModule } from './core-modules.ts';
 import { emitEvent, eventsEnabled } from './events.ts';
 import { createHostImports } from './host-bindings.ts';
 import type { Slot } from './instance-pool.ts';
@@ -55,12 +55,18 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
   );
   const memories: WebAssembly.Memory[] = [];
   const borrowed: [MemoryRecycler, WebAssembly.Memory][] = [];
+  // A shared engine is one module for many packages: the memory (this package's image) goes with the file asked for.
+  const recyclers = new Map<WebAssembly.Module, MemoryRecycler>();
   let disposed = false;
   const exports = manifest.instantiate(
-    (file) => coreModule(manifest.componentDir, file, memoryMb, recycle),
+    (file) => {
+      const { module, memories: recycler } = instanceCoreModule(manifest.componentDir, file, memoryMb, recycle);
+      if (recycler) recyclers.set(module, recycler);
+      return module;
+    },
     imports,
     (module, importObject) => {
-      const recycler = memoryRecycler(module);
+      const recycler = recyclers.get(module);
       const memory = recycler?.take();
       const instance = new WebAssembly.Instance(module, memory ? { ...importObject, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } } : importObject);
       if (recycler && memory) borrowed.push([recycler, memory]);
@@ -91,7 +97,8 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
       if (disposed) return;
       disposed = true;
       session.dispose(reason);
-      for (const [recycler, memory] of borrowed.splice(0)) recycler.recycle(memory);
+      // Only a memory whose call ended normally is worth resetting (a copy of the whole image): a failed one is dropped.
+      for (const [recycler, memory] of borrowed.splice(0)) if (reason === 'per-call') recycler.recycle(memory);
       if (eventsEnabled) emitEvent({ type: 'instance', package: manifest.name, instance: id, action: 'dispose', reason, time: new Date().toISOString() });
     },
   };

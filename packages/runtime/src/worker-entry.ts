@@ -14,10 +14,11 @@ import type { GuestExports, Instantiate } from './isolated-package.ts';
 import { observeCapabilities } from './thread-instance.ts';
 import { onViolation, setViolationLogging, type Violation } from './violations.ts';
 
-const { port, flag, componentDir, manifest, observe, instance } = workerData as {
+const { port, flag, componentDir, modules, manifest, observe, instance } = workerData as {
   port: MessagePort;
   flag: Int32Array;
   componentDir: string;
+  modules: Record<string, WebAssembly.Module>;
   observe: boolean;
   instance: number;
   manifest: { name: string; version: string; grant: never; policyFile: string; root: string; memoryMb?: number; timeoutMs?: number };
@@ -65,7 +66,7 @@ async function boot(): Promise<void> {
   hostImports['isolate:guest/boundary']!.setTimer = (delayMs: unknown, keepAlive: unknown) => timer.update(delayMs, keepAlive);
   const imports = observeCapabilities(hostImports, manifest.name, instance);
   guest = instantiate(
-    (file) => coreModule(componentDir, file, manifest.memoryMb),
+    (file) => modules[file] ?? coreModule(componentDir, file, manifest.memoryMb),
     imports,
     (module, importObject) => {
       const created = new WebAssembly.Instance(module, importObject);

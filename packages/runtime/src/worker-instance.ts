@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { allCoreModules } from './core-modules.ts';
 import { IsolateTimeoutError } from './errors.ts';
 import { emitEvent, eventsEnabled, type IsolateEvent } from './events.ts';
 import type { Slot } from './instance-pool.ts';
@@ -35,6 +36,8 @@ export function createWorkerSlot(id: number, manifest: PackageManifest, timeoutM
       port: port2,
       flag,
       componentDir: manifest.componentDir,
+      // Compiled once in this thread and shared: a worker per instance would otherwise compile the engine each time.
+      modules: allCoreModules(manifest.componentDir, manifest.execution?.limits.memoryMb),
       observe: eventsEnabled,
       manifest: { name: manifest.name, version: manifest.version, grant: manifest.grant, policyFile: manifest.policyFile, root: manifest.root, memoryMb: manifest.execution?.limits.memoryMb, timeoutMs },
       instance: id,

@@ -1,0 +1,96 @@
+/**
+ * A core module shipped as its two parts (docs/engine-sharing.md): the engine, one file per distinct engine
+ * in `engines/<id>.wasm` next to the component folders, and per package `<file>.image` with its memory
+ * snapshot. Packages of one world then add only their image to the output (about 2 MB compressed instead of
+ * a 14–18 MB core module).
+ *
+ * Image file: u32 (little-endian) length of a JSON header, the header, then the brotli-compressed bytes of
+ * the written ranges in order.
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { engineIdOf } from './engine-id.ts';
+import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
+
+export const ENGINES_DIR = 'engines';
+export const IMAGE_SUFFIX = '.image';
+const PAGE = 64 * 1024;
+
+interface ImageHeader {
+  engine: string;
+  /** Initial size in wasm pages. */
+  initial: number;
+  written: [start: number, end: number][];
+}
+
+export interface PackedCore {
+  engineId: string;
+  /** The engine: the module with its memory imported and no data (the same bytes for every package of its world). */
+  engine: Uint8Array;
+  image: Uint8Array;
+}
+
+/** Splits a core module the compiler named an engine for; undefined for any other. */
+export function packCore(module: Uint8Array): PackedCore | undefined {
+  const engineId = engineIdOf(module);
+  const snapshot = engineId === undefined ? undefined : snapshotMemory(module, { anySize: true });
+  if (!engineId || !snapshot) return undefined;
+  const header: ImageHeader = { engine: engineId, initial: snapshot.descriptor.initial, written: snapshot.written };
+  const written = Buffer.concat(snapshot.written.map(([start, end]) => snapshot.image.subarray(start, end)));
+  const compressed = brotliCompressSync(written, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: written.length } });
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  return { engineId, engine: snapshot.module, image: Buffer.concat([length, json, compressed]) };
+}
+
+/** The engine id of the packed image of `file` in `dir`, when the component was shipped packed (read from the header only). */
+export function packedEngineId(dir: string, file: string): string | undefined {
+  const imageFile = path.join(dir, file + IMAGE_SUFFIX);
+  if (!existsSync(imageFile)) return undefined;
+  // Only the header: this runs for every package as the app loads.
+  const fd = openSync(imageFile, 'r');
+  try {
+    const length = Buffer.alloc(4);
+    readSync(fd, length, 0, 4, 0);
+    const head = Buffer.alloc(4 + Math.min(length.readUInt32LE(0), 1 << 20));
+    readSync(fd, head, 0, head.length, 0);
+    return readHeader(head).header.engine;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The engine file for `engineId`, relative to a component folder. */
+export function engineFile(dir: string, engineId: string): string {
+  return path.join(dir, '..', ENGINES_DIR, `${engineId}.wasm`);
+}
+
+/** The memory snapshot of a packed image, with the memory cap of `memoryMb` (as capMemory would set it). */
+export function unpackImage(dir: string, file: string, memoryMb: number | undefined): Pick<MemorySnapshot, 'descriptor' | 'image' | 'written'> & { engineId: string } {
+  const { header, body } = readHeader(readFileSync(path.join(dir, file + IMAGE_SUFFIX)));
+  const bytes = brotliDecompressSync(body);
+  const image = new Uint8Array(header.initial * PAGE);
+  let at = 0;
+  for (const [start, end] of header.written) {
+    image.set(bytes.subarray(at, at + end - start), start);
+    at += end - start;
+  }
+  const capPages = memoryMb === undefined ? undefined : Math.floor((memoryMb * 1024 * 1024) / PAGE);
+  if (capPages !== undefined && capPages < header.initial) {
+    throw new Error(`isolate-deps: limits.memoryMb (${memoryMb}) is below the component's initial memory (${Math.ceil((header.initial * PAGE) / 1048576)} MB)`);
+  }
+  const descriptor: WebAssembly.MemoryDescriptor = capPages === undefined ? { initial: header.initial } : { initial: header.initial, maximum: capPages };
+  return { engineId: header.engine, descriptor, image, written: header.written };
+}
+
+const ENGINE_ID = /^[0-9a-f]{64}$/;
+
+function readHeader(file: Uint8Array): { header: ImageHeader; body: Uint8Array } {
+  const length = Buffer.from(file.buffer, file.byteOffset, file.byteLength).readUInt32LE(0);
+  const header = JSON.parse(new TextDecoder().decode(file.subarray(4, 4 + length))) as ImageHeader;
+  // The id names a file: nothing but a hex digest may reach the path.
+  if (!ENGINE_ID.test(String(header.engine))) throw new Error(`isolate-deps: a packed memory image names an invalid engine id ${JSON.stringify(String(header.engine).slice(0, 80))}`);
+  return { header, body: file.subarray(4 + length) };
+}
