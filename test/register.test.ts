@@ -24,6 +24,16 @@ const EXAMPLE = path.join(REPO, 'examples/node-app');
 const MARKER_DIR = path.join(REPO, 'test/fixtures/native-load-marker');
 const CANARY = { ssh: 'CANARY-REGISTER-SSH-51d0', npm: 'CANARY-REGISTER-NPM-77e2', aws: 'CANARY-REGISTER-AWS-0c3f', marker: 'CANARY-REGISTER-MARKER-9a9a' };
 
+/** A fresh app folder in test/.work whose policy isolates the marker fixture (with `entry`'s extra fields), holding `files`. */
+function markerApp(name: string, files: Record<string, string>, entry: Record<string, unknown> = {}): string {
+  const dir = path.join(REPO, 'test/.work', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true, ...entry } } }));
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
 function node(args: string[], env: Record<string, string>, cwd: string, binary = process.execPath) {
   return spawnSync(binary, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 300_000 });
 }
@@ -158,14 +168,7 @@ describe.each(NODE_VERSIONS)('%s: no route loads an isolated package natively', 
 describe('the component cache at run time', () => {
   const source = `import { greet, seenAtLoad } from 'native-load-marker';\nconsole.log(JSON.stringify({ greet: greet('x'), seen: seenAtLoad() ?? null, marker: globalThis.__nativeLoadMarker ?? null }));\n`;
 
-  function writeApp(name: string, entry: Record<string, unknown>): string {
-    const dir = path.join(REPO, 'test/.work', name);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true, ...entry } } }));
-    writeFileSync(path.join(dir, 'app.mjs'), source);
-    return dir;
-  }
+  const writeApp = (name: string, entry: Record<string, unknown>): string => markerApp(name, { 'app.mjs': source }, entry);
 
   it('ISOLATE_DEPS_FROZEN=1 with an empty cache stops before the app runs, naming the command to run', () => {
     const dir = writeApp('register-frozen', {});
@@ -224,21 +227,16 @@ describe('the component cache at run time', () => {
 describe('alongside tsx (pinned devDependency), in either --import order', () => {
   let dir: string;
   setUpOrFail(() => {
-    dir = path.join(REPO, 'test/.work/register-tsx');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true } } }));
-    writeFileSync(
-      path.join(dir, 'app.ts'),
-      `import { greet, seenAtLoad } from 'native-load-marker';
+    dir = markerApp('register-tsx', {
+      'app.ts': `import { greet, seenAtLoad } from 'native-load-marker';
 import { createRequire } from 'node:module';
 import { fromCts } from './lib.cts';
 const required: { greet(name: string): string } = createRequire(import.meta.url)('native-load-marker');
 const answer: string = greet('ts');
 console.log(JSON.stringify({ answer, required: required.greet('req'), fromCts: fromCts(), seen: seenAtLoad() ?? null, marker: (globalThis as { __nativeLoadMarker?: number }).__nativeLoadMarker ?? null }));
 `,
-    );
-    writeFileSync(path.join(dir, 'lib.cts'), `const marker = require('native-load-marker');\nexport const fromCts = (): string => marker.greet('cts');\n`);
+      'lib.cts': `const marker = require('native-load-marker');\nexport const fromCts = (): string => marker.greet('cts');\n`,
+    });
     const built = node([CLI, 'build', '--quiet', '--cache-dir', CACHE_DIR], {}, dir);
     expect(built.status, built.stderr).toBe(0);
   });
@@ -269,13 +267,8 @@ describe(`Node ${NODE_22}: module.registerHooks, and --experimental-strip-types`
     node22 = ensureNodeRelease(NODE_22, NODE_CACHE);
     const built = node([CLI, 'build', '--quiet'], { ISOLATE_DEPS_CACHE_DIR: CACHE_DIR }, EXAMPLE);
     expect(built.status, built.stderr).toBe(0);
-    dir = path.join(REPO, 'test/.work/register-strip-types');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'isolate-deps.policy.json'), JSON.stringify({ packages: { 'native-load-marker': { isolate: true } } }));
-    writeFileSync(
-      path.join(dir, 'app.ts'),
-      `import { greet, seenAtLoad } from 'native-load-marker';
+    dir = markerApp('register-strip-types', {
+      'app.ts': `import { greet, seenAtLoad } from 'native-load-marker';
 import { createRequire } from 'node:module';
 interface Marker { greet(name: string): string }
 // Only under the hook: importing isolate-deps/register would install it.
@@ -284,7 +277,7 @@ const required: Marker = createRequire(import.meta.url)('native-load-marker');
 const answer: string = greet('ts');
 console.log(JSON.stringify({ answer, required: required.greet('req'), seen: seenAtLoad() ?? null, marker: (globalThis as { __nativeLoadMarker?: number }).__nativeLoadMarker ?? null, hooks }));
 `,
-    );
+    });
     expect(node([CLI, 'build', '--quiet', '--cache-dir', CACHE_DIR], {}, dir).status).toBe(0);
   }, 300_000);
 

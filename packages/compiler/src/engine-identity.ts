@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ENGINE_SECTION, snapshotMemory } from '@isolate-deps/runtime';
+import { concat, ENGINE_SECTION, section, sections, snapshotMemory, writeU32 } from '@isolate-deps/runtime';
 
 const I64_CONST = 0x42;
 const CODE_SECTION = 10;
+const CUSTOM_SECTION = 0;
 // What a guest without the clock grant sees as the time, instead of when its component was built.
 const FROZEN_CLOCK_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
 
@@ -13,8 +14,9 @@ const FROZEN_CLOCK_NS = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
  * the same encoded length, in place. Returns how many it rewrote.
  */
 export function freezeBuildClock(module: Uint8Array, fromMs: number, toMs: number): number {
-  const code = sectionBounds(module, CODE_SECTION);
-  if (!code) return 0;
+  const found = sections(module).find((s) => s.id === CODE_SECTION);
+  if (!found) return 0;
+  const code = { start: found.payloadStart, end: found.end };
   const from = BigInt(Math.floor(fromMs)) * 1_000_000n;
   const to = BigInt(Math.ceil(toMs)) * 1_000_000n;
   let rewritten = 0;
@@ -45,39 +47,5 @@ export function withEngineId(module: Uint8Array): Uint8Array {
   if (!snapshot) return module;
   const id = new TextEncoder().encode(createHash('sha256').update(snapshot.module).digest('hex'));
   const name = new TextEncoder().encode(ENGINE_SECTION);
-  const payload = [...leb(name.length), ...name, ...id];
-  const out = new Uint8Array(module.length + 1 + leb(payload.length).length + payload.length);
-  out.set(module);
-  out.set([0, ...leb(payload.length), ...payload], module.length);
-  return out;
-}
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sectionBounds(module: Uint8Array, id: number): { start: number; end: number } | undefined {
-  let offset = 8;
-  while (offset < module.length) {
-    const sectionId = module[offset]!;
-    let size = 0;
-    let shift = 0;
-    let at = offset + 1;
-    for (;;) {
-      const byte = module[at++]!;
-      size |= (byte & 0x7f) << shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) break;
-    }
-    if (sectionId === id) return { start: at, end: at + size };
-    offset = at + size;
-  }
-  return undefined;
+  return concat([module, section(CUSTOM_SECTION, [...writeU32(name.length), ...name, ...id])]);
 }

@@ -12,6 +12,8 @@ export { DEFAULT_EXECUTION, executionPolicyOf, type CircuitBreakerPolicy, type E
 export { IsolateReentrancyError } from './instance-pool.ts';
 export { capMemory } from './memory-cap.ts';
 export { snapshotMemory } from './memory-snapshot.ts';
+// For the compiler, which rewrites the modules it builds (engine-identity.ts).
+export { concat, section, sections, writeU32 } from './wasm-binary.ts';
 export { ENGINE_SECTION, engineIdOf } from './engine-id.ts';
 export { ENGINES_DIR, IMAGE_SUFFIX, packCore } from './packed-core.ts';
 export { coreModulesSettled } from './core-modules.ts';
