@@ -64,7 +64,7 @@ for (const [name, scenario] of Object.entries(scenarios)) {
 console.log(JSON.stringify(out));
 `;
 
-const POLICY = { packages: Object.fromEntries(CORPUS.map((p) => [p.name, { isolate: true, ...(p.allow && { allow: p.allow }) }])) };
+const POLICY = { packages: Object.fromEntries(CORPUS.map((p) => [p.name, { isolate: true, ...(p.allow && { allow: p.allow }), ...(p.reviewed && { reviewed: p.reviewed }) }])) };
 
 let server: ReturnType<typeof startCorpusServer> | undefined;
 afterAll(async () => (await server)?.close());

@@ -75,7 +75,7 @@ export const COMPONENTS: Component[] = [
   { package: 'hostile-guest', entry: allow({ fs: FS }) },
   { package: 'hostile-guest', entry: { isolate: true, circuitBreaker: { failures: 1_000_000 }, allow: { env: ['A'], fs: FS, net: NET } } },
   // the compatibility corpus
-  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers, ...(p.allow && { entry: allow(p.allow) }) })),
+  ...CORPUS.filter((p) => !p.unsupported).map((p) => ({ package: p.name, specifiers: p.specifiers, entry: { isolate: true, ...(p.allow && { allow: p.allow }), ...(p.reviewed && { reviewed: p.reviewed }) } })),
   // the same packages without the grant their real call needs (test/compat/corpus-denials.test.ts)
   ...UNGRANTED.map((p) => ({ package: p })),
 ];
