@@ -139,6 +139,8 @@ interface Route {
   /** How the error names the importing file. */
   importer: string;
   bundler?: Bundler;
+  /** Capabilities the policy entry acknowledges, so that the build reaches the guest bundle's own refusal. */
+  reviewed?: string[];
 }
 
 const ROUTES: Route[] = [
@@ -151,7 +153,8 @@ const ROUTES: Route[] = [
   { folder: 'file-url', what: 'a file: URL', specifier: `file://${HOST_SECRET_FILE}`, importer: 'file-url/index.js' },
   { folder: 'data-url', what: 'a data: URL', specifier: 'data:text/javascript,', importer: 'data-url/index.js' },
   { folder: 'text-loader', what: 'a non-JavaScript file (.txt)', specifier: './notes.txt', importer: 'text-loader/index.js' },
-  { folder: 'native-addon', what: 'a native addon (.node)', specifier: './addon.node', importer: 'native-addon/index.js' },
+  // The analyzer refuses a package with a .node file before bundling; acknowledged, the guest bundle still refuses it.
+  { folder: 'native-addon', what: 'a native addon (.node)', specifier: './addon.node', importer: 'native-addon/index.js', reviewed: ['native'] },
   { folder: 'guest-interface', what: "the guest environment's raw isolate:guest/boundary interface", specifier: 'isolate:guest/boundary', importer: 'guest-interface/index.js' },
   { folder: 'abs-path', what: 'an absolute path to a host file, through the vite plugin', specifier: HOST_SECRET_FILE, importer: 'abs-path/index.js', bundler: 'vite' },
   { folder: 'proc-environ', what: '/proc/self/environ, through the vite plugin', specifier: '/proc/self/environ', importer: 'proc-environ/index.js', bundler: 'vite' },
@@ -171,7 +174,8 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
     const bundler = route.bundler ?? 'esbuild';
     const pkg = `attack-build-${route.folder}`;
     it(`${bundler}: refuses ${route.what}, naming package, importer and specifier; no canary in the output or cache`, () => {
-      const result = buildApp(route.folder, bundler, { [pkg]: route.folder }, `import { leaked } from '${pkg}';\nconsole.log(JSON.stringify(leaked()));\n`);
+      const policy = { [pkg]: { isolate: true, ...(route.reviewed && { reviewed: route.reviewed }) } };
+      const result = buildApp(route.folder, bundler, { [pkg]: route.folder }, `import { leaked } from '${pkg}';\nconsole.log(JSON.stringify(leaked()));\n`, policy);
       expectNoCanaryInArtifacts(result.dir);
       expect(result.ok, 'the build must fail').toBe(false);
       expect(result.error).toContain(`"${pkg}"`);

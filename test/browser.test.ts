@@ -123,7 +123,7 @@ function expectRenderedAndUntouched(evidence: PageEvidence): void {
   expect(evidence.inside).toMatch(/read document\.cookie: failed \(.*document/);
   expect(evidence.inside).toMatch(/read localStorage: failed \(.*localStorage/);
   expect(evidence.inside).toMatch(/touch the DOM: failed \(.*document/);
-  expect(evidence.violations).toContain('wallet-format: net collector.evil.example');
+  expect(evidence.violations).toContain('wallet-format: net collector.evil.example:443');
   // A granted host is reached through the page (synchronous XMLHttpRequest); another is refused before any request.
   expect(evidence.quote).toBe('ETH/EUR 3150.42');
   expect(evidence.quoteElsewhere).toBe('error ERR_CAPABILITY_DENIED');

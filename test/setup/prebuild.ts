@@ -63,6 +63,7 @@ export const COMPONENTS: Component[] = [
   { package: 'misbehaving', entry: allow({ env: ['A'] }), specifiers: ['misbehaving/load-spin'] },
   // timers
   { package: 'timer-probe' },
+  { package: 'lodash' },
   // the built-ins conformance test
   { package: 'builtins-probe', entry: { isolate: true, reviewed: PROCESSES_AND_THREADS }, specifiers: ['builtins-probe', 'builtins-probe/esm'] },
   // Intl in the guest (test/compat/intl.test.ts)

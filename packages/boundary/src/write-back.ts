@@ -124,19 +124,21 @@ function isPlainCopy(value: unknown): value is Record<string, unknown> {
  * arrays are updated in place, so nested identities survive; shared references and cycles in the new value
  * map back to the originals they stand for.
  */
-export function applyWriteBack(originals: readonly unknown[], updated: unknown): void {
+export function applyWriteBack(originals: readonly unknown[], updated: unknown, isStandIn: (value: object) => boolean = () => false): void {
   if (!Array.isArray(updated)) throw new BoundaryDecodeError('the write-back of the arguments is not a list');
+  // A stand-in for a value of the other side (a facade member, a proxy) is never entered, changed or replaced:
+  // its copy says what the other side's value holds, and is that value's business.
   const pairs = new Map<object, Record<string, unknown>>();
   const claimed = new Set<object>();
   const count = Math.min(originals.length, updated.length);
-  for (let i = 0; i < count; i++) pair(originals[i], updated[i], pairs, claimed);
+  for (let i = 0; i < count; i++) pair(originals[i], updated[i], pairs, claimed, isStandIn);
   const fresh = new Set<object>();
-  for (const [next, old] of pairs) update(old, next as Record<string, unknown>, pairs, fresh);
+  for (const [next, old] of pairs) update(old, next as Record<string, unknown>, pairs, fresh, isStandIn);
 }
 
 /** Matches each new plain node to the original it stands for, walking both in parallel (no change yet). */
-function pair(old: unknown, next: unknown, pairs: Map<object, Record<string, unknown>>, claimed: Set<object>): void {
-  if (!isMergeable(old) || !isPlainCopy(next) || Array.isArray(old) !== Array.isArray(next) || pairs.has(next)) return;
+function pair(old: unknown, next: unknown, pairs: Map<object, Record<string, unknown>>, claimed: Set<object>, isStandIn: (value: object) => boolean): void {
+  if (!isMergeable(old) || isStandIn(old) || !isPlainCopy(next) || Array.isArray(old) !== Array.isArray(next) || pairs.has(next)) return;
   // One original, one copy: a second copy claiming the same original (only a forged write-back does that) is ignored.
   if (claimed.has(old)) return;
   claimed.add(old);
@@ -144,17 +146,17 @@ function pair(old: unknown, next: unknown, pairs: Map<object, Record<string, unk
   for (const key of Object.keys(next)) {
     if (key === UNSAFE_KEY) continue;
     const descriptor = Object.getOwnPropertyDescriptor(old, key);
-    if (descriptor && 'value' in descriptor) pair(descriptor.value, next[key], pairs, claimed);
+    if (descriptor && 'value' in descriptor) pair(descriptor.value, next[key], pairs, claimed, isStandIn);
   }
 }
 
-function update(old: Record<string, unknown>, next: Record<string, unknown>, pairs: Map<object, Record<string, unknown>>, fresh: Set<object>): void {
+function update(old: Record<string, unknown>, next: Record<string, unknown>, pairs: Map<object, Record<string, unknown>>, fresh: Set<object>, isStandIn: (value: object) => boolean): void {
   if (Array.isArray(old)) {
     const list = next as unknown as unknown[];
     if (old.length !== list.length) (old as unknown[]).length = list.length;
     for (let i = 0; i < list.length; i++) {
       if (!(i in list)) delete old[i];
-      else assign(old, String(i), list[i], pairs, fresh);
+      else assign(old, String(i), list[i], pairs, fresh, isStandIn);
     }
     return;
   }
@@ -163,13 +165,14 @@ function update(old: Record<string, unknown>, next: Record<string, unknown>, pai
     const descriptor = Object.getOwnPropertyDescriptor(old, key)!;
     if ('value' in descriptor && descriptor.configurable) delete old[key];
   }
-  for (const key of Object.keys(next)) if (key !== UNSAFE_KEY) assign(old, key, next[key], pairs, fresh);
+  for (const key of Object.keys(next)) if (key !== UNSAFE_KEY) assign(old, key, next[key], pairs, fresh, isStandIn);
 }
 
-function assign(old: Record<string, unknown>, key: string, value: unknown, pairs: Map<object, Record<string, unknown>>, fresh: Set<object>): void {
+function assign(old: Record<string, unknown>, key: string, value: unknown, pairs: Map<object, Record<string, unknown>>, fresh: Set<object>, isStandIn: (value: object) => boolean): void {
   const descriptor = Object.getOwnPropertyDescriptor(old, key);
   if (descriptor && (!('value' in descriptor) || !descriptor.writable)) return;
   const current = descriptor?.value;
+  if (((typeof current === 'object' && current !== null) || typeof current === 'function') && isStandIn(current)) return;
   if (typeof value === 'object' && value !== null) {
     const original = pairs.get(value);
     if (original !== undefined) value = original;

@@ -1,5 +1,5 @@
 import { applyWriteBack, BoundaryLimitError, decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, splitWriteBack, type Handles } from '@isolate-deps/boundary';
-import { DetachedHandles, IsolateHandleExpiredError, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
+import { DetachedHandles, IsolateHandleExpiredError, isStandIn, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
 
 /**
  * One call across the boundary: encodes the host's arguments for the instance that runs it (callbacks and
@@ -62,7 +62,7 @@ export class BoundaryExchange {
     try {
       const decodeOptions = { maxLength: this.maxReply, from: `"${this.owner.packageName}"` };
       // The package changed the plain arguments it was passed: the caller's objects change too, as in Node.
-      if (this.writeBack !== undefined) applyWriteBack(this.args, decode(this.writeBack, this.handles, decodeOptions));
+      if (this.writeBack !== undefined) applyWriteBack(this.args, decode(this.writeBack, this.handles, decodeOptions), isStandIn);
       value = reply.length > 1 ? decode(reply.slice(1), this.handles, decodeOptions) : undefined;
     } finally {
       this.session?.callEnded();

@@ -46,7 +46,7 @@ const FACADES = Symbol.for('isolate-deps.facade-members');
 const facadeRecords: WeakMap<object, { owner: SessionOwner; path: string }> = ((globalThis as Record<symbol, unknown>)[FACADES] ??= new WeakMap()) as WeakMap<object, { owner: SessionOwner; path: string }>;
 
 /** A host proxy of a guest value or a facade member: reading one would call into the guest. */
-const isStandIn = (value: object): boolean => proxyRecords.has(value) || facadeRecords.has(value);
+export const isStandIn = (value: object): boolean => proxyRecords.has(value) || facadeRecords.has(value);
 
 /** Marks a facade member so that passing it back into its own package hands over the original. */
 export function registerFacadeMember(value: object, owner: SessionOwner, path: string): void {
@@ -346,8 +346,12 @@ export class BoundarySession implements Handles {
   private resolveWith(outcome: string, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
     try {
       const value = outcome.length > 1 ? decode(outcome.slice(1), this, { from: this.from() }) : undefined;
-      if (outcome[0] === '0') resolve(value);
-      else reject(this.owner ? this.owner.hostError(value) : value);
+      if (outcome[0] === '0') {
+        // Resolving with an object reads its `then`: for a guest value that is a call into the guest, which must
+        // wait until the call that settled the promise (still running: the guest settles from inside it) is over.
+        if ((typeof value === 'object' && value !== null) || typeof value === 'function') queueMicrotask(() => resolve(value));
+        else resolve(value);
+      } else reject(this.owner ? this.owner.hostError(value) : value);
     } catch (error) {
       reject(error);
     }

@@ -72,5 +72,21 @@ function isPlainThis(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || facadeOwner(value) !== undefined) return false;
   if (Object.prototype.toString.call(value) === '[object Module]') return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !isNamespaceWrapper(value);
+}
+
+// Decided once per object: a `this` on every call of `m.fn()` is the common case, and its shape does not change.
+const namespaceWrappers = new WeakMap<object, boolean>();
+
+/**
+ * A bundler's stand-in for a module namespace (esbuild's `__toESM`: getters over the module, and `default`
+ * holding it): `m.fn()` through one means the function's own module, never a copy of every export.
+ */
+function isNamespaceWrapper(value: object): boolean {
+  let known = namespaceWrappers.get(value);
+  if (known === undefined) {
+    known = Object.values(Object.getOwnPropertyDescriptors(value)).some((d) => d.get !== undefined || (typeof d.value === 'object' || typeof d.value === 'function') && d.value !== null && facadeOwner(d.value) !== undefined);
+    namespaceWrappers.set(value, known);
+  }
+  return known;
 }
