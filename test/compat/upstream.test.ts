@@ -29,8 +29,8 @@ interface Suite {
 interface KnownFailure {
   /** Why the test fails isolated. */
   reason: string;
-  /** Text its failure report contains, which shows that reason. */
-  shows: string;
+  /** Text (or a pattern) its failure report contains, which shows that reason. */
+  shows: string | RegExp;
 }
 
 // papaparse's node-tests.js hands Papa.parse a Node fs.ReadStream. A host class instance crosses as a plain-data
@@ -39,8 +39,9 @@ interface KnownFailure {
 // grant would not help: it needs a live stream.
 // A host fs.ReadStream crosses live, so papaparse reads it (five streaming tests pass that failed on a copy); pausing
 // and resuming it from a step callback makes the host stream call back into the parser while it is still running
-// (the re-entrancy limit), so the parse never completes and mocha's time limit ends the test.
-const STREAM_REENTRANT: KnownFailure = { reason: 'pausing the live host stream from a step callback calls back into the parser: the re-entrancy limit', shows: 'Timeout of 30000ms exceeded' };
+// (the re-entrancy limit): the test gets that error, or, where the stream swallows it, the parse never completes
+// and mocha's time limit ends the test.
+const STREAM_REENTRANT: KnownFailure = { reason: 'pausing the live host stream from a step callback calls back into the parser: the re-entrancy limit', shows: /IsolateReentrancyError|Timeout of 30000ms exceeded/ };
 // The step or chunk callback calls parser.pause()/resume()/abort() while Papa.parse is still running in the instance.
 const REENTRANT: KnownFailure = { reason: 'the callback calls back into the parser: the re-entrancy limit', shows: 'IsolateReentrancyError' };
 
@@ -189,7 +190,7 @@ describe('upstream test suites against the isolated build', () => {
       expect(isolated.skip).toBe(native.skip);
       const known = suite.isolatedFailures ?? {};
       expect(isolated.failures.map((f) => f.title).sort()).toEqual(Object.keys(known).sort());
-      for (const { title, report } of isolated.failures) expect(report, `${title}: ${known[title]!.reason}`).toContain(known[title]!.shows);
+      for (const { title, report } of isolated.failures) expect(report, `${title}: ${known[title]!.reason}`).toMatch(known[title]!.shows);
     }, 900_000);
   }
 });
