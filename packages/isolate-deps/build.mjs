@@ -33,6 +33,12 @@ const registerInternals = {
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
 
+// Bundled into dist rather than loaded from node_modules: the runtime needs them as an app starts, where a
+// separate CommonJS package costs its resolution, export scan and compile (about 10 ms each at a register
+// start-up), and an app's bundler re-bundles dist/runtime.js with them inside anyway.
+const bundledDependencies = new Set(['picomatch', 'ipaddr.js']);
+const hostExternal = Object.keys(pkg.dependencies).filter((name) => !bundledDependencies.has(name));
+
 // Host side: Node ESM; third-party dependencies stay external and install with the package.
 await build({
   entryPoints: { ...entryPoints, ...registerInternals },
@@ -42,7 +48,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: Object.keys(pkg.dependencies),
+  external: hostExternal,
   plugins: [vendoredToolchain],
   define: hostDefines,
   logLevel: 'warning',
@@ -83,7 +89,7 @@ if (hasCli) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: Object.keys(pkg.dependencies),
+    external: hostExternal,
     plugins: [vendoredToolchain],
     define: hostDefines,
     banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },

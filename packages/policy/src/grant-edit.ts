@@ -1,7 +1,8 @@
-import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
+import type { FormattingOptions } from 'jsonc-parser';
 import picomatch from 'picomatch';
 import { grantFor, type GrantSuggestion } from './grant-suggestion.ts';
 import { entriesFor } from './match.ts';
+import { jsoncParser } from './lazy-modules.ts';
 import type { Policy } from './types.ts';
 
 /** One refused attempt as the runtime records it (a trace's denial event, an onViolation event). */
@@ -72,6 +73,7 @@ function alreadyGranted(allow: Policy['packages'][number]['allow'], grant: Grant
  * comments, key order and layout stay as the user wrote them; only the changed arrays are rewritten.
  */
 export function applyGrants(text: string, policy: Policy, packages: PackageGrants[]): string {
+  const { applyEdits, modify } = jsoncParser();
   const formattingOptions: FormattingOptions = { insertSpaces: true, tabSize: detectIndent(text), eol: text.includes('\r\n') ? '\r\n' : '\n' };
   let result = text;
   for (const pkg of packages) {

@@ -1,8 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
 import schema from '../../../policies/policy.schema.json' with { type: 'json' };
 import { PolicyError, describeValue } from './errors.ts';
-import { ajvModule } from './lazy-modules.ts';
+import { ajvModule, levenshtein } from './lazy-modules.ts';
 
 // Compiled on first use: compiling the schema costs tens of milliseconds, which a process that only imports
 // this package (isolate-deps/register with an already validated policy) should not pay.
@@ -67,6 +66,7 @@ function lookup(json: unknown, segments: string[]): unknown {
 /** `did you mean "packages"?` for a key within a few typos of a known one. */
 export function didYouMean(word: string, candidates: string[]): string | undefined {
   if (candidates.length === 0) return undefined;
+  const { closest, distance } = levenshtein();
   const best = closest(word, candidates);
   return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean "${best}"?` : undefined;
 }

@@ -18,8 +18,6 @@ export interface CoreModule {
 const loaded = new Map<string, CoreModule>();
 // Engines shared by packages of one world, by the id the compiler wrote (engine-id.ts): compiled once per process.
 const engines = new Map<string, WebAssembly.Module>();
-// Compiles started ahead of the first call; a call that comes first compiles synchronously and wins.
-const compiling = new Map<string, Promise<void>>();
 const CORE_FILE = /\.core\d*\.wasm$/;
 
 /**
@@ -61,11 +59,24 @@ export function allCoreModules(dir: string, memoryMb: number | undefined): Recor
   return Object.fromEntries(readdirSync(dir).filter((f) => CORE_FILE.test(f)).map((f) => [f, coreModule(dir, f, memoryMb)]));
 }
 
+// Core modules to prepare ahead of their first call, one after the other.
+const ahead: (() => Promise<void>)[] = [];
+let aheadTimer: NodeJS.Timeout | undefined;
+let aheadTurn: NodeJS.Immediate | undefined;
+let aheadDoneResolve: (() => void) | undefined;
+let aheadDone: Promise<void> | undefined;
+let preparing = false;
+// How long the app must have defined no further isolated package before preparing starts: by then its module
+// graph has loaded. (Loading itself takes turns of the event loop, on Node 20 for each hooks-thread round trip.)
+const SETTLE_MS = 50;
+
 /**
- * Starts compiling the core modules of the component in `dir` in the background (V8 compiles
- * `WebAssembly.compile` off the main thread; the files are read asynchronously too), so that the first call
- * finds them ready: an engine already compiled or compiling for another package is not compiled again.
- * Returns at once; a failure here is left for the synchronous path to report where the call happens.
+ * Prepares the core modules of the component in `dir` before the first call needs them: read, split from
+ * their memory image, and compiled (an engine already compiled for another package is not compiled again).
+ * Preparing starts once the app's modules have loaded, one module per turn of the event loop, so start-up
+ * itself pays nothing; the timers are unref'd, so a short script that never calls the package exits without
+ * waiting for them. A call that comes first prepares its module synchronously; a failure here is left for that
+ * path to report where the call happens.
  */
 export function compileAhead(dir: string, memoryMb: number | undefined, recycleMemory: boolean): void {
   let files: string[];
@@ -74,48 +85,74 @@ export function compileAhead(dir: string, memoryMb: number | undefined, recycleM
   } catch {
     return;
   }
-  for (const packed of files.filter((f) => f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length)) && !files.includes(f.slice(0, -IMAGE_SUFFIX.length)))) {
-    const engineId = packedEngineId(dir, packed.slice(0, -IMAGE_SUFFIX.length));
-    if (engineId === undefined || engines.has(engineId) || compiling.has(engineId)) continue;
-    const pending = readFile(engineFile(dir, engineId))
-      .then((bytes) => WebAssembly.compile(bytes))
-      .then((module) => void (engines.has(engineId) || engines.set(engineId, module)))
-      .catch(() => {})
-      .finally(() => compiling.delete(engineId));
-    compiling.set(engineId, pending);
-  }
-  for (const file of files.filter((f) => CORE_FILE.test(f))) {
-    const key = keyOf(dir, file, memoryMb, recycleMemory);
-    if (loaded.has(key) || compiling.has(key)) continue;
-    const pending = readFile(path.join(dir, file))
-      .then(async (read) => {
-        const engineId = engineIdOf(read);
-        if (engineId !== undefined) {
-          if (engines.has(engineId) || compiling.has(engineId)) return;
-          const snapshot = snapshotMemory(read, { anySize: true });
-          if (!snapshot) return;
-          compiling.set(engineId, pending);
-          const module = await WebAssembly.compile(snapshot.module as Uint8Array<ArrayBuffer>);
-          if (!engines.has(engineId)) engines.set(engineId, module);
-          return;
-        }
-        const bytes = capped(read, memoryMb);
-        const snapshot = recycleMemory ? snapshotMemory(bytes) : undefined;
-        const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
-        const module = fromSnapshot ?? (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
-        if (!loaded.has(key)) loaded.set(key, { module, memories: fromSnapshot ? new MemoryRecycler(snapshot) : undefined });
-      })
-      .catch(() => {})
-      .finally(() => {
-        for (const [k, p] of compiling) if (p === pending) compiling.delete(k);
-      });
-    compiling.set(key, pending);
-  }
+  const cores = new Set(files.filter((f) => CORE_FILE.test(f)));
+  for (const f of files) if (f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length))) cores.add(f.slice(0, -IMAGE_SUFFIX.length));
+  for (const file of cores) ahead.push(() => prepare(dir, file, memoryMb, recycleMemory));
+  if (aheadTurn || preparing) return;
+  clearTimeout(aheadTimer);
+  aheadTimer = setTimeout(prepareNext, SETTLE_MS).unref();
 }
 
-/** Resolves when every compile started by compileAhead has ended (for benchmarks and tests). */
-export async function coreModulesSettled(): Promise<void> {
-  await Promise.all(compiling.values());
+function prepareNext(): void {
+  aheadTimer = aheadTurn = undefined;
+  const next = ahead.shift();
+  preparing = next !== undefined;
+  if (!next) return aheadDoneResolve?.();
+  // A failure is reported by the call that needs this module, on the synchronous path.
+  void next()
+    .catch(() => {})
+    .then(() => {
+      aheadTurn = setImmediate(prepareNext).unref();
+    });
+}
+
+/**
+ * One core module made ready as instanceCoreModule would, with the engine compiled off the main thread
+ * (WebAssembly.compile); only splitting a module from its memory image runs here. A call that comes while
+ * this is under way prepares its module itself, and the first result stored is kept.
+ */
+async function prepare(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): Promise<void> {
+  const key = keyOf(dir, file, memoryMb, recycleMemory);
+  if (loaded.has(key)) return;
+  if (!existsSync(path.join(dir, file))) {
+    const engineId = packedEngineId(dir, file);
+    if (engineId !== undefined && !engines.has(engineId)) {
+      const module = await WebAssembly.compile(await readFile(engineFile(dir, engineId)));
+      if (!engines.has(engineId)) engines.set(engineId, module);
+    }
+    if (!loaded.has(key)) instanceCoreModule(dir, file, memoryMb, recycleMemory);
+    return;
+  }
+  const bytes = capped(await readFile(path.join(dir, file)), memoryMb);
+  const engineId = engineIdOf(bytes);
+  const snapshot = engineId !== undefined ? snapshotMemory(bytes, { anySize: true }) : recycleMemory ? snapshotMemory(bytes) : undefined;
+  if (engineId !== undefined) {
+    if (!snapshot) return; // the synchronous path decides what to run instead
+    if (!engines.has(engineId)) {
+      const module = await compileAsync(snapshot.module);
+      if (!module) return;
+      if (!engines.has(engineId)) engines.set(engineId, module);
+    }
+    if (!loaded.has(key)) loaded.set(key, { module: engines.get(engineId)!, memories: memoriesOf(snapshot) });
+    return;
+  }
+  const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
+  const module = fromSnapshot || (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
+  if (!loaded.has(key)) loaded.set(key, { module, memories: fromSnapshot && snapshot ? memoriesOf(snapshot) : undefined });
+}
+
+/** Resolves when every module queued by compileAhead is prepared (for benchmarks and tests; holds the process until then). */
+export function coreModulesSettled(): Promise<void> {
+  if (ahead.length === 0 && !preparing) return Promise.resolve();
+  aheadDone ??= new Promise<void>((resolve) => {
+    const hold = setInterval(() => {}, 1 << 30);
+    aheadDoneResolve = () => {
+      clearInterval(hold);
+      aheadDone = aheadDoneResolve = undefined;
+      resolve();
+    };
+  });
+  return aheadDone;
 }
 
 function keyOf(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): string {

@@ -11,7 +11,7 @@ export const browserSubstitutions = {
   name: 'isolate-deps-browser-substitutions',
   setup(build) {
     build.onResolve({ filter: /[\\/]host-bindings\.ts$/ }, (args) => (args.importer.includes(`${'/'}browser${'/'}`) ? undefined : { path: browserHostBindings }));
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => (builtins.has(args.path) ? { path: args.path, namespace: 'node-unavailable' } : undefined));
+    build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => (builtins.has(args.path) ? { path: args.path, namespace: 'node-unavailable' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'node-unavailable' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get: (_, key) => key === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`isolate-deps: ${args.path} is not available in the browser`)}); } });`,
       loader: 'js',
