@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkCanIsolate } from '@isolate-deps/plugin-core';
 import { loadPolicy } from '@isolate-deps/policy';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { buildApp, REPO } from './support/app.ts';
 
@@ -58,5 +58,40 @@ describe('packages that can never run isolated are refused before compiling', ()
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ack-')), 'isolate-deps.policy.json');
     writeFileSync(file, JSON.stringify({ packages: { pino: { isolate: true }, cheerio: { isolate: true } } }));
     for (const entry of loadPolicy(file).packages) expect(() => checkCanIsolate(entry, 'any', REPO, file)).not.toThrow();
+  });
+
+  test('the analysis is remembered in the component cache between builds, and redone when a file changes', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'remembered-'));
+    const pkg = path.join(root, 'node_modules', 'edited-in-place');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'edited-in-place', version: '1.0.0', main: 'index.js' }));
+    writeFileSync(path.join(pkg, 'index.js'), 'module.exports = (s) => s.toUpperCase();\n');
+    const file = path.join(root, 'isolate-deps.policy.json');
+    writeFileSync(file, JSON.stringify({ packages: { 'edited-in-place': { isolate: true } } }));
+    const [entry] = loadPolicy(file).packages;
+    const cacheDir = path.join(root, 'cache');
+
+    expect(() => checkCanIsolate(entry!, '1.0.0', root, file, cacheDir)).not.toThrow();
+    const remembered = readdirSync(path.join(cacheDir, 'isolation-checks'));
+    expect(remembered).toHaveLength(1);
+    // Served from that file while nothing changed: a finding written into it is what the next check sees.
+    const stored = path.join(cacheDir, 'isolation-checks', remembered[0]!);
+    const analysis = JSON.parse(readFileSync(stored, 'utf8'));
+    analysis.capabilities.child_process = [{ file: 'index.js', line: 1, column: 1, detail: 'planted in the remembered analysis' }];
+    writeFileSync(stored, JSON.stringify(analysis));
+    expect(() => checkCanIsolate(entry!, '1.0.0', root, file, cacheDir)).toThrow(/planted in the remembered analysis/);
+
+    // The package edited in place (same version): analysed again, from its files.
+    writeFileSync(path.join(pkg, 'index.js'), "const { execSync } = require('child_process');\nmodule.exports = () => execSync('id');\n");
+    utimesSync(path.join(pkg, 'index.js'), new Date(), new Date(Date.now() + 2000));
+    const error = (() => {
+      try {
+        checkCanIsolate(entry!, '1.0.0', root, file, cacheDir);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/edited-in-place\/index\.js:1 {2}child_process/);
+    expect(error?.message).not.toContain('planted');
   });
 });

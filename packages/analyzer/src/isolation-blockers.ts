@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { analyzePackage, listPackageFiles } from './analyze-package.ts';
 import type { Capability } from './capabilities.ts';
-import type { Evidence } from './types.ts';
+import type { Evidence, PackageAnalysis } from './types.ts';
 
 /** Capabilities a WebAssembly component can never be granted: the package's calls to them always fail. */
 export type BlockingCapability = Extract<Capability, 'child_process' | 'native' | 'worker'>;
@@ -28,9 +28,10 @@ const NATIVE_CODE = /^(?:native addon|binding\.gyp|prebuilt binary)/;
  * child_process or worker_threads in the code its own entry points reach (never its `bin`). A
  * dependency's child_process or Worker is left to the audit: many packages carry one on a path they
  * guard or seldom take (pino's transports, undici's feature probe) and run isolated fine. Takes a few
- * hundred milliseconds for a package and its dependencies: it runs before any compilation.
+ * hundred milliseconds for a package and its dependencies: it runs before any compilation. `analyze` may
+ * remember analyses between runs (the plugins keep them in the component cache).
  */
-export function isolationBlockers(name: string, fromDir: string): IsolationBlocker[] {
+export function isolationBlockers(name: string, fromDir: string, analyze: (dir: string) => PackageAnalysis = analyzePackage): IsolationBlocker[] {
   const root = path.resolve(fromDir);
   const blockers: IsolationBlocker[] = [];
   const seen = new Set<string>();
@@ -44,7 +45,7 @@ export function isolationBlockers(name: string, fromDir: string): IsolationBlock
     // Where the user sees the file (node_modules/<name>/...), not the store folder pnpm keeps it in.
     const shown = (file: string) => `node_modules/${String(manifest.name)}/${file}`;
     if (seen.size === 1) {
-      const analysis = analyzePackage(dir);
+      const analysis = analyze(dir);
       for (const capability of BLOCKING) {
         const evidence = (analysis.capabilities[capability] ?? []).filter((e) => capability !== 'native' || NATIVE_CODE.test(e.detail));
         if (evidence.length > 0) blockers.push({ capability, package: id, evidence: evidence.map((e) => ({ ...e, file: shown(e.file) })) });

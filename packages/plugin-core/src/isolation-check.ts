@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isolationBlockers, type BlockingCapability, type IsolationBlocker } from '@isolate-deps/analyzer';
 import type { PackagePolicy } from '@isolate-deps/policy';
+import { rememberedAnalysis } from './remembered-analysis.ts';
 
 const WHAT: Record<BlockingCapability, string> = {
   child_process: 'starts processes (child_process)',
@@ -27,10 +28,10 @@ export class CannotIsolateError extends Error {
  * the package is built, and every such call is denied (a package that guards the call, or a
  * compromised release whose payload should stay contained).
  */
-export function checkCanIsolate(entry: PackagePolicy, version: string, root: string, policyFile: string): void {
+export function checkCanIsolate(entry: PackagePolicy, version: string, root: string, policyFile: string, cacheDir?: string): void {
   const started = performance.now();
   const acknowledged = new Set(entry.reviewed ?? []);
-  const blockers = isolationBlockers(entry.name, root).filter((b) => !acknowledged.has(b.capability));
+  const blockers = isolationBlockers(entry.name, root, cacheDir === undefined ? undefined : rememberedAnalysis(cacheDir)).filter((b) => !acknowledged.has(b.capability));
   if (blockers.length === 0) return;
   const ms = Math.round(performance.now() - started);
   const capabilities = [...new Set(blockers.map((b) => b.capability))];

@@ -93,7 +93,7 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
         compilation = (async () => {
           const installed = locatePackage(name, policy.root);
           const entry = entryFor(name, installed.version);
-          checkCanIsolate(entry, installed.version, policy.root, policy.file);
+          checkCanIsolate(entry, installed.version, policy.root, policy.file, cacheDir);
           const label = `${name}@${installed.version} (${pending.size + 1}/${names.length})`;
           const started = performance.now();
           progress(`isolate-deps: isolating ${label}: bundling, componentizing, reading its exports…`);
