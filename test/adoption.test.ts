@@ -111,7 +111,8 @@ describe('adopting isolate-deps in an existing app', () => {
     const suggest = npx(['suggest', '--write', '--', process.execPath, 'dist/app.mjs']);
     expect(suggest.status, suggest.stderr).toBe(0);
     expect(suggest.stdout).toMatch(/^yaml \("yaml"\)\n {2}\+ "env": \[[^\]]*"LOG_TOKENS"[^\]]*\] {2}\(\d+ denied attempts?\)$/m);
-    expect(suggest.stdout).toMatch(/^\+\s+"LOG_TOKENS"/m);
+    // The diff adds yaml's "allow" as one line below its "isolate"; the rest of the file is unchanged.
+    expect(suggest.stdout).toMatch(/^\+ {6}"allow": \{ "env": \[(?:"LOG_STREAM", )?"LOG_TOKENS"\] \}$/m);
     expect(policy().packages.yaml.allow.env).toContain('LOG_TOKENS');
     expect(policy().packages.marked).toEqual({ isolate: true });
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { setUpOrFail } from './support/setup.ts';
 import { REPO } from './support/app.ts';
 import { installedClosure, MB } from '../bench/footprint-measure.mjs';
+import { linkedFiles, relativeLinks } from '../packages/isolate-deps/shipped-docs.mjs';
 
 /** Issue 14: what `npm i -D isolate-deps` adds (bench:footprint prints the table). */
 const FOOTPRINT_BOUND_MB = 150;
@@ -36,6 +37,14 @@ describe('the packed isolate-deps tarball', () => {
     const installed = path.join(project, 'node_modules/isolate-deps');
     expect(readFileSync(path.join(installed, 'README.md'), 'utf8')).toBe(readFileSync(path.join(REPO, 'README.md'), 'utf8'));
     expect(readFileSync(path.join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
+
+  it('ships every file its README links to: each relative link, followed from doc to doc, opens a file in the package', () => {
+    const installed = path.join(project, 'node_modules/isolate-deps');
+    const links = relativeLinks(readFileSync(path.join(installed, 'README.md'), 'utf8'));
+    expect(links).toEqual(expect.arrayContaining(['docs/usage.md', 'bench/README.md#scale', 'SECURITY.md']));
+    // Throws, naming the document and the link, when a link leads to no file of the installed package.
+    expect(linkedFiles(installed)).toEqual(expect.arrayContaining(['README.md', 'SECURITY.md', 'bench/README.md', 'docs/usage.md', 'docs/adoption.md']));
   });
 
   it(`adds at most ${FOOTPRINT_BOUND_MB} MB to node_modules`, () => {
@@ -132,3 +141,18 @@ try {
   else if (error instanceof CapabilityDeniedError || error instanceof IsolateTimeoutError) console.log(error.code.startsWith('ERR_'));
 }
 `;
+
+describe('the links the packed README follows', () => {
+  it('are the relative links of its prose: not URLs, in-page anchors or code', () => {
+    const markdown = [
+      'See [usage](docs/usage.md#vite), [the site](https://example.com/x.md), [top](#limits) and ![a chart](bench/chart%20one.svg "Chart").',
+      '`fn[0](docs/in-a-code-span.md)`',
+      '```js',
+      'const f = handlers[0](docs/in-a-fence.md);',
+      '```',
+      '[security]: SECURITY.md',
+      '[mail]: mailto:security@example.com',
+    ].join('\n');
+    expect(relativeLinks(markdown)).toEqual(['docs/usage.md#vite', 'bench/chart%20one.svg', 'SECURITY.md']);
+  });
+});

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileS
 import { build } from 'esbuild';
 import { browserSubstitutions } from '../runtime/src/browser/bundle-substitutions.mjs';
 import { buildDeclarations } from './declarations.mjs';
+import { copyLinkedDocs } from './shipped-docs.mjs';
 import { copyToolchain, vendoredToolchain } from './toolchain.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -120,7 +121,9 @@ await build({
 await buildDeclarations({ ...entryPoints, browser: `${packages}runtime/src/browser/index.ts` }, 'dist/types');
 
 copyFileSync(new URL('../../policies/policy.schema.json', import.meta.url), 'policy.schema.json');
-// What npm shows and what a user's node_modules keeps: the project's README and LICENSE.
+// What npm shows and what a user's node_modules keeps: the project's README and LICENSE, and the docs the
+// README links to, at the paths its relative links name (see shipped-docs.mjs).
 copyFileSync(new URL('../../README.md', import.meta.url), 'README.md');
 copyFileSync(new URL('../../LICENSE', import.meta.url), 'LICENSE');
+copyLinkedDocs(new URL('../../', import.meta.url).pathname, '.');
 console.log(`isolate-deps ${pkg.version}: built dist/ (${hasCli ? 'with' : 'without'} the CLI)`);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { applyGrants, DEFAULT_POLICY_FILE, grantJson, grantsForDenials, loadPolicy, type Denial, type PackageGrants } from '@isolate-deps/policy';
+import { applyGrants, DEFAULT_POLICY_FILE, grantJson, grantsForDenials, loadPolicy, parsePolicy, type Denial, type PackageGrants } from '@isolate-deps/policy';
 import { readTrace, TraceFileError } from '@isolate-deps/trace';
 import { styles, UsageError, type Output } from '../terminal.ts';
 import type { Command } from './command.ts';
@@ -19,7 +19,7 @@ export const suggestCommand: Command = {
 Runs <command> once (your app, e.g. \`node dist/app.mjs\`, or its tests) with every denial recorded, then
 prints the smallest grants that would have allowed what each isolated package attempted: exact env names,
 fs folders (./config/**), host:port. They are shown as a diff of the policy, for review; --write applies
-them, keeping the file's comments and layout. Rebuild afterwards: a new grant changes the component.
+them in place: only the lines the grants go on change. Rebuild afterwards: a new grant changes the component.
 Capabilities no grant can give (child_process, paths outside the project) are listed, never granted.
 
 Options:
@@ -31,9 +31,12 @@ Options:
   options: { policy: { type: 'string' }, root: { type: 'string' }, trace: { type: 'string' }, write: { type: 'boolean', default: false } },
   async run(values, positionals, out) {
     const file = typeof values.policy === 'string' ? path.resolve(values.policy) : path.join(rootOf(values), DEFAULT_POLICY_FILE);
-    const policy = loadPolicy(file);
+    loadPolicy(file); // a policy that does not load fails here, before the app runs
     if ((typeof values.trace === 'string') === positionals.length > 0) throw new UsageError('give either a command to run (after --) or --trace <file>, e.g. `isolate-deps suggest -- node dist/app.mjs`');
     const denials = typeof values.trace === 'string' ? readDenials(values.trace) : runOnce(positionals, out);
+    // Read after the run: the user may have edited the policy while the app ran, and the edit is what gets the grants.
+    const text = readFileSync(file, 'utf8');
+    const policy = parsePolicy(text, file);
     const packages = grantsForDenials(denials, policy).filter((p) => p.grants.length > 0 || p.ungrantable.length > 0);
     const s = styles(out.color);
     if (packages.length === 0) {
@@ -42,8 +45,7 @@ Options:
     }
     out.write(`\nisolate-deps suggest: ${denials.length} denied attempt${denials.length === 1 ? '' : 's'} by ${packages.length} package${packages.length === 1 ? '' : 's'}:\n`);
     for (const pkg of packages) out.write(describe(pkg, s));
-    const text = readFileSync(file, 'utf8');
-    const updated = applyGrants(text, policy, packages);
+    const updated = applyGrants(text, packages);
     if (updated === text) return 0;
     const shown = path.relative(process.cwd(), file) || file;
     out.write(`\n${colorDiff(createTwoFilesPatch(shown, shown, text, updated, '', 'with the suggested grants', { context: 2 }), s)}`);
@@ -51,13 +53,30 @@ Options:
       out.write(`\nReview it, then apply it with \`npx isolate-deps suggest --write ...\` (or edit ${shown}); rebuild afterwards.\n`);
       return 0;
     }
-    loadPolicy(file); // still the file we read: refuse to write over a policy that no longer loads
-    writeFileSync(file, updated);
-    loadPolicy(file);
+    parsePolicy(updated, file); // the edited text must load before it replaces anything
+    replaceFile(file, updated);
     out.write(`\nupdated ${shown}; rebuild the app so the components get the new grants.\n`);
     return 0;
   },
 };
+
+/**
+ * Writes next to the file, then renames over it: a reader (a build, an editor) sees the old policy or the new
+ * one, never half of it, and a failed write leaves the old one in place. A symlinked policy is replaced at its
+ * target, with the file's permissions kept.
+ */
+function replaceFile(file: string, text: string): void {
+  const target = realpathSync(file);
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    chmodSync(temporary, statSync(target).mode & 0o7777); // exact: writeFileSync's mode goes through the umask
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
 
 /** Runs the command with the runtime's trace on (ISOLATE_DEPS_TRACE) and returns the denials it recorded. */
 function runOnce(command: string[], out: Output): Denial[] {
