@@ -5,7 +5,7 @@ import { engineIdOf } from './engine-id.ts';
 import { capMemory } from './memory-cap.ts';
 import { MemoryRecycler } from './memory-recycler.ts';
 import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
-import { engineFile, IMAGE_SUFFIX, packedEngineId, unpackImage } from './packed-core.ts';
+import { engineFile, IMAGE_SUFFIX, unpackImage, unpackImageAsync } from './packed-core.ts';
 
 /** A compiled core module, and for one that imports its memory, where that memory comes from. */
 export interface CoreModule {
@@ -108,19 +108,24 @@ function prepareNext(): void {
 
 /**
  * One core module made ready as instanceCoreModule would, with the engine compiled off the main thread
- * (WebAssembly.compile); only splitting a module from its memory image runs here. A call that comes while
+ * (WebAssembly.compile) and a packed image read and decompressed on the thread pool; only splitting a whole
+ * module from its memory image runs on this thread. A call that comes while
  * this is under way prepares its module itself, and the first result stored is kept.
  */
 async function prepare(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): Promise<void> {
   const key = keyOf(dir, file, memoryMb, recycleMemory);
   if (loaded.has(key)) return;
   if (!existsSync(path.join(dir, file))) {
-    const engineId = packedEngineId(dir, file);
-    if (engineId !== undefined && !engines.has(engineId)) {
-      const module = await WebAssembly.compile(await readFile(engineFile(dir, engineId)));
-      if (!engines.has(engineId)) engines.set(engineId, module);
+    if (!existsSync(path.join(dir, file + IMAGE_SUFFIX))) return;
+    const snapshot = await unpackImageAsync(dir, file, memoryMb);
+    if (!engines.has(snapshot.engineId)) {
+      const module = await WebAssembly.compile(await readFile(engineFile(dir, snapshot.engineId)));
+      if (!engines.has(snapshot.engineId)) engines.set(snapshot.engineId, module);
     }
-    if (!loaded.has(key)) instanceCoreModule(dir, file, memoryMb, recycleMemory);
+    if (loaded.has(key)) return;
+    const memories = new MemoryRecycler(snapshot);
+    memories.prepareOne(); // a fresh memory costs its page faults (about 10 ms here): pay them now
+    loaded.set(key, { module: engines.get(snapshot.engineId)!, memories });
     return;
   }
   const bytes = capped(await readFile(path.join(dir, file)), memoryMb);
@@ -133,7 +138,10 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       if (!module) return;
       if (!engines.has(engineId)) engines.set(engineId, module);
     }
-    if (!loaded.has(key)) loaded.set(key, { module: engines.get(engineId)!, memories: memoriesOf(snapshot) });
+    if (loaded.has(key)) return;
+    const memories = memoriesOf(snapshot);
+    memories.prepareOne();
+    loaded.set(key, { module: engines.get(engineId)!, memories });
     return;
   }
   const fromSnapshot = snapshot && (await compileAsync(snapshot.module));

@@ -16,8 +16,15 @@ export class MemoryRecycler {
 
   /** A memory in the snapshot's initial state: a recycled one when there is one. */
   take(): WebAssembly.Memory {
-    const spare = this.spares.pop();
-    if (spare) return spare;
+    return this.spares.pop() ?? this.fresh();
+  }
+
+  /** Makes the first take() find a memory ready: for preparing a package ahead of its first call. */
+  prepareOne(): void {
+    if (this.spares.length === 0) this.spares.push(this.fresh());
+  }
+
+  private fresh(): WebAssembly.Memory {
     const memory = new WebAssembly.Memory(this.snapshot.descriptor);
     // A new memory is all zeros: copy only the pages that hold data, as the engine's own data segments would.
     const view = new Uint8Array(memory.buffer);
