@@ -26,6 +26,8 @@ describe('one engine for packages of one world', () => {
       expect(ids).toHaveLength(2);
       expect(ids[0]).toMatch(/^[0-9a-f]{64}$/);
       expect(ids[1]).toBe(ids[0]);
+      // The bindings jco generated carry our adjustments (compiler/src/jco-bindings.ts): no per-call env read.
+      for (const c of app.compiled) expect(readFileSync(path.join(c.dir, 'guest.mjs'), 'utf8')).toContain('const _debugLog = () => {};');
       // The output carries the engine once, and each package only its memory image.
       const output = path.join(app.dir, 'dist/isolate-deps');
       expect(readdirSync(path.join(output, 'engines'))).toEqual([`${ids[0]}.wasm`]);

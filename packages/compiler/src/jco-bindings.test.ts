@@ -21,4 +21,22 @@ describe('jco bindings', () => {
     expect(run(patched, jspi)).toBe('promising(realloc)');
     expect(run(patched, jspi)).toBe(run(GENERATED, jspi));
   });
+
+  it('makes _debugLog a no-op that never reads process.env, not even with JCO_DEBUG set', () => {
+    // As jco 1.35 writes it.
+    const generated = `const _debugLog = (...args) => {
+    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
+    console.debug(...args);
+  };
+  return _debugLog;`;
+    const patched = patchBindings(generated);
+    expect(patched).toContain('const _debugLog = () => {};');
+    const reads: string[] = [];
+    const env = new Proxy({ JCO_DEBUG: '1' }, { get: (target, key) => (reads.push(String(key)), Reflect.get(target, key)) });
+    const log = (source: string) => new Function('globalThis', 'console', source)({ process: { env } }, { debug: () => reads.push('printed') }) as (...args: unknown[]) => void;
+    log(patched)('[call] args', { secret: 'x' });
+    expect(reads).toEqual([]);
+    log(generated)('[call] args', { secret: 'x' }); // the unpatched one does read it, and prints
+    expect(reads).toEqual(['JCO_DEBUG', 'printed']);
+  });
 });
