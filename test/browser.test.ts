@@ -62,10 +62,14 @@ async function visit(browser: Browser, url: string, screenshot?: string): Promis
   const errors: string[] = [];
   page.on('request', (request) => requests.push(`${request.method()} ${request.url()} ${request.postData() ?? ''}`));
   page.on('pageerror', (error) => errors.push(String(error)));
+  const consoleLines: string[] = [];
+  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`.slice(0, 500)));
   try {
     // Not 'load': that waits for every component to download and compile; the page says when it is ready.
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 }).catch((error: Error) => {
+      throw new Error(`${error.message}\npage errors: ${JSON.stringify(errors)}\nconsole: ${JSON.stringify(consoleLines)}`);
+    });
     const evidence = await page.evaluate(async (attacker: string) => {
       const own = (window as any).__page;
       const fetched = await (await fetch('/address.json')).json();

@@ -21,7 +21,9 @@ function cacheWithEntries(): { dir: string; keys: string[] } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'component-cache-'));
   const keys: string[] = [];
   const names = new Map<string, number>();
-  for (const key of readdirSync(CACHE_DIR).filter((k) => /^[0-9a-f]{32}$/.test(k))) {
+  // Entries this version built: a developer's cache also holds some from earlier tool versions.
+  const stale = new Set([...cli(['cache', 'ls', '--cache-dir', CACHE_DIR]).stdout.matchAll(/ ([0-9a-f]{12}) .*other tool version/g)].map((m) => m[1]));
+  for (const key of readdirSync(CACHE_DIR).filter((k) => /^[0-9a-f]{32}$/.test(k) && !stale.has(k.slice(0, 12)))) {
     const meta = path.join(CACHE_DIR, key, 'meta.json');
     if (!existsSync(meta)) continue;
     const { name } = JSON.parse(readFileSync(meta, 'utf8')) as { name: string };

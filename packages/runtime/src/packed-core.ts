@@ -10,15 +10,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { brotliCompressSync, brotliDecompress, brotliDecompressSync, constants } from 'node:zlib';
 import { engineIdOf } from './engine-id.ts';
-import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
+import type { MemoryContents } from './memory-recycler.ts';
+import { snapshotMemory } from './memory-snapshot.ts';
 
 export const ENGINES_DIR = 'engines';
 export const IMAGE_SUFFIX = '.image';
 const PAGE = 64 * 1024;
-const brotliDecompressAsync = promisify(brotliDecompress);
 
 interface ImageHeader {
   engine: string;
@@ -53,12 +52,12 @@ export function engineFile(dir: string, engineId: string): string {
   return path.join(dir, '..', ENGINES_DIR, `${engineId}.wasm`);
 }
 
-type UnpackedImage = Pick<MemorySnapshot, 'descriptor' | 'image' | 'written'> & { engineId: string };
+type UnpackedImage = MemoryContents & { engineId: string };
 
-/** The memory snapshot of a packed image, with the memory cap of `memoryMb` (as capMemory would set it). */
+/** The memory contents of a packed image, with the memory cap of `memoryMb` (as capMemory would set it). */
 export function unpackImage(dir: string, file: string, memoryMb: number | undefined): UnpackedImage {
   const { header, body } = readHeader(readFileSync(path.join(dir, file + IMAGE_SUFFIX)));
-  return snapshotOf(header, brotliDecompressSync(body), memoryMb);
+  return contentsOf(header, brotliDecompressSync(body), memoryMb);
 }
 
 /**
@@ -67,22 +66,20 @@ export function unpackImage(dir: string, file: string, memoryMb: number | undefi
  */
 export async function unpackImageAsync(dir: string, file: string, memoryMb: number | undefined): Promise<UnpackedImage> {
   const { header, body } = readHeader(await readFile(path.join(dir, file + IMAGE_SUFFIX)));
-  return snapshotOf(header, await brotliDecompressAsync(body), memoryMb);
+  return contentsOf(header, await brotliDecompressAsync(body), memoryMb);
 }
 
-function snapshotOf(header: ImageHeader, bytes: Uint8Array, memoryMb: number | undefined): UnpackedImage {
-  const image = new Uint8Array(header.initial * PAGE);
-  let at = 0;
-  for (const [start, end] of header.written) {
-    image.set(bytes.subarray(at, at + end - start), start);
-    at += end - start;
+function contentsOf(header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): UnpackedImage {
+  const length = header.written.reduce((sum, [start, end]) => sum + end - start, 0);
+  if (packed.byteLength !== length || header.written.some(([start, end]) => !(start < end && end <= header.initial * PAGE))) {
+    throw new Error(`isolate-deps: a packed memory image's ranges do not match its ${packed.byteLength} bytes`);
   }
   const capPages = memoryMb === undefined ? undefined : Math.floor((memoryMb * 1024 * 1024) / PAGE);
   if (capPages !== undefined && capPages < header.initial) {
     throw new Error(`isolate-deps: limits.memoryMb (${memoryMb}) is below the component's initial memory (${Math.ceil((header.initial * PAGE) / 1048576)} MB)`);
   }
   const descriptor: WebAssembly.MemoryDescriptor = capPages === undefined ? { initial: header.initial } : { initial: header.initial, maximum: capPages };
-  return { engineId: header.engine, descriptor, image, written: header.written };
+  return { engineId: header.engine, descriptor, written: header.written, packed };
 }
 
 const ENGINE_ID = /^[0-9a-f]{64}$/;
@@ -93,4 +90,9 @@ function readHeader(file: Uint8Array): { header: ImageHeader; body: Uint8Array }
   // The id names a file: nothing but a hex digest may reach the path.
   if (!ENGINE_ID.test(String(header.engine))) throw new Error(`isolate-deps: a packed memory image names an invalid engine id ${JSON.stringify(String(header.engine).slice(0, 80))}`);
   return { header, body: file.subarray(4 + length) };
+}
+
+// Not util.promisify at load: the browser runtime bundles this module with Node built-ins as stand-ins that throw when called.
+function brotliDecompressAsync(body: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => brotliDecompress(body, (error, result) => (error ? reject(error) : resolve(result))));
 }
