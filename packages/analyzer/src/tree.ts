@@ -92,8 +92,13 @@ export function readInstalledTree(root: string): InstalledTree {
     pkg.paths = [...new Set(pkg.paths)].sort();
     pkg.dependents = [...new Set(pkg.dependents)].sort();
   }
-  packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir));
+  packages.sort(compareInstalled);
   return { root: absoluteRoot, packages, warnings, lockfiles: lock.files, graph };
+}
+
+/** The order of a tree's packages: by name, version, then folder. */
+export function compareInstalled(a: InstalledPackage, b: InstalledPackage): number {
+  return a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir);
 }
 
 /** The root and its workspace folders (pnpm importers, npm/yarn `workspaces`). */
