@@ -33,7 +33,7 @@ describe.each([
   test('a package the entry loads is audited with what it loads in turn; an installed package it never loads is not', async () => {
     const root = layout(APP);
     // debug loads its own copy of ms (2.1.2); the app's ms@2.1.3 is installed but nothing loads it.
-    writeApp(root, { 'index.js': "const debug = require('debug');\nconst { config } = require('./lib/config');\n", 'lib/config.js': "exports.config = require('dotenv').config;\n" });
+    writeApp(root, { 'index.js': "const debug = require('debug');\nconst { config } = require('./lib/config');\n", 'lib/config.js': "exports.config = require('dotenv').config;\ntry { require('./config.js/local'); require('./missing'); } catch {}\n" });
     const report = await audit({ root, cacheFile: false, entry: ['index.js'] });
     expect(ids(report)).toEqual(['debug@4.3.4', 'dotenv@16.4.5', 'ms@2.1.2']);
     expect(report.scope).toBe('entry');

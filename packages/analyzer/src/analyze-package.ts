@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import type { Capability } from './capabilities.ts';
-import { PackageResolver, readManifest } from './entry-points.ts';
+import { isDeepImport, PackageResolver, packageNameOf, packageSpecifier, readManifest } from './entry-points.ts';
 import { scanFile, type FileScan } from './scan-file.ts';
 import type { Evidence, PackageAnalysis } from './types.ts';
 
@@ -110,7 +109,9 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
   };
   // A scan is the file's alone: a package analysed again (deep imports as extra entries) reuses its scans.
   const scans = (memo ?? new ScanMemo()).scansOf(dir, analysis.reach.deepImportable);
+  // The files this analysis scans, in order (counted at the end, memo or not).
   const scanned: string[] = [];
+  const analysed = new Set<string>();
   const scanOf = (file: string): FileScan | undefined => {
     let stored = scans.get(file);
     if (!stored) {
@@ -124,7 +125,6 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
     if (!analysed.has(file)) (analysed.add(file), scanned.push(file));
     return stored.scan;
   };
-  const analysed = new Set<string>();
   // Breadth-first from the entries, so evidence comes in order of distance from what the app loads.
   const reach = (entries: string[], known: ReadonlySet<string> = new Set()): string[] => {
     const order = entries.filter((f) => !known.has(f));
@@ -216,21 +216,4 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
   analysis.envNames = [...envNames].sort();
   analysis.globals = [...globals].sort();
   return analysis;
-}
-
-/** A specifier that names an installed package ("ws", "lodash/merge", "punycode/"), not a file, `#import`, URL or built-in. */
-export function packageSpecifier(spec: string): boolean {
-  if (spec === '' || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
-  return !isBuiltin(spec);
-}
-
-/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
-export function isDeepImport(spec: string): boolean {
-  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
-  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
-}
-
-/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
-export function packageNameOf(spec: string): string {
-  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 
 /** The parts of a package.json that decide which files Node can load from outside the package. */
@@ -53,7 +54,7 @@ export class PackageResolver {
     for (const spec of specs) {
       if (!spec.startsWith('#')) continue;
       for (const target of this.mapTargetStrings(imports as Record<string, unknown>, spec)) {
-        if (!target.startsWith('.') && !target.startsWith('/') && !target.includes(':')) names.push(target.split('/').slice(0, target.startsWith('@') ? 2 : 1).join('/'));
+        if (!target.startsWith('.') && !target.startsWith('/') && !target.includes(':')) names.push(packageNameOf(target));
       }
     }
     return names;
@@ -166,4 +167,21 @@ function conditionTargets(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(conditionTargets);
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([condition, target]) => (NOT_NODE.has(condition) ? [] : conditionTargets(target)));
+}
+
+/** A specifier that names an installed package ("ws", "lodash/merge", "punycode/"), not a file, `#import`, URL or built-in. */
+export function packageSpecifier(spec: string): boolean {
+  if (spec === '' || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return !isBuiltin(spec);
+}
+
+/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
+export function isDeepImport(spec: string): boolean {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
+}
+
+/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
+export function packageNameOf(spec: string): string {
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

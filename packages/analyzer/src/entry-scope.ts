@@ -1,8 +1,8 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isDeepImport, packageNameOf, packageSpecifier } from './analyze-package.ts';
-import { PackageResolver, readManifest, type CodeFiles } from './entry-points.ts';
+import { isDeepImport, PackageResolver, packageNameOf, packageSpecifier, readManifest, type CodeFiles } from './entry-points.ts';
+import { isDirectory, isFile } from './file-kinds.ts';
 import { scanFile } from './scan-file.ts';
 import type { InstalledPackage } from './types.ts';
 
@@ -28,10 +28,6 @@ export interface EntryReach {
   computedLoad: { file: string; call: string } | undefined;
 }
 
-function isFile(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
 /**
  * The file an entry names, the way `node <entry>` finds it: the file itself, with a JS or TS extension,
  * or a folder's package.json `main`, else its index file (so "." is the project's `main`). Undefined when none exists.
@@ -47,7 +43,7 @@ function codeFileAt(base: string): string | undefined {
   const ext = path.extname(base);
   const typescript = TS_FOR_JS[ext] && withExtension(TS_FOR_JS[ext].map((ts) => base.slice(0, -ext.length) + ts));
   if (typescript) return typescript;
-  if (!statSync(base, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  if (!isDirectory(base)) return undefined;
   const main = readManifest(base).main;
   const fromMain = typeof main === 'string' && path.resolve(base, main) !== base ? codeFileAt(path.resolve(base, main)) : undefined;
   return fromMain ?? withExtension(APP_EXTENSIONS.filter((e) => e.startsWith('/index')).map((index) => base + index));
