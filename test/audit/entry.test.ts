@@ -47,15 +47,18 @@ describe.each([
     expect(whole.stats.packages).toBe(9);
   });
 
-  test('a computed require in a reached package counts every dependency it declares (recall is kept)', async () => {
-    const spec: TreeSpec = { root: ['plugin-host@1.0.0', 'tripwire@1.0.0'], deps: { 'plugin-host@1.0.0': ['opener@1.5.2'] } };
+  test("a computed require in a reached package counts every dependency it declares, and the project's (recall is kept)", async () => {
+    const spec: TreeSpec = { root: ['plugin-host@1.0.0', 'tripwire@1.0.1', 'debug@4.3.4'], deps: { 'plugin-host@1.0.0': ['opener@1.5.2'], 'debug@4.3.4': ['ms@2.1.2'] }, nested: { 'ms@2.1.2': 'debug@4.3.4' } };
     const root = layout(spec);
-    writeApp(root, { 'index.js': "require('plugin-host')({ plugin: 'opener' });\n" });
+    writeApp(root, { 'index.js': "require('plugin-host')({ plugin: process.env.PLUGIN });\n" });
     const report = await audit({ root, cacheFile: false, entry: ['index.js'] });
-    // No static require names opener: it is audited because plugin-host may load any of its dependencies.
-    expect(ids(report)).toEqual(['opener@1.5.2', 'plugin-host@1.0.0']);
+    // No static require names opener, tripwire or debug: plugin-host may load any of its own
+    // dependencies, or one the app installed for it; debug loads ms in turn.
+    expect(ids(report)).toEqual(['debug@4.3.4', 'ms@2.1.2', 'opener@1.5.2', 'plugin-host@1.0.0', 'tripwire@1.0.1']);
     expect(capabilitiesOf(report, 'opener@1.5.2')).toContain('child_process');
-    expect(report.packages[0]?.reachedFrom).toBe('plugin-host@1.0.0 (computed require/import)');
+    expect(capabilitiesOf(report, 'tripwire@1.0.1')).toContain('net');
+    const widened = 'plugin-host@1.0.0 (computed require/import)';
+    expect(report.packages.map((p) => p.reachedFrom)).toEqual([widened, 'debug@4.3.4', widened, 'index.js', widened]);
     expect(report.entry?.computedLoads).toEqual(['plugin-host@1.0.0 index.js: require(config.plugin)']);
   });
 });

@@ -94,7 +94,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
  * The packages the app's entry files reach: the installed packages their static loads name (resolved
  * as Node does, from the loading file's folder), then the packages those packages' counted code loads,
  * and so on. A computed require()/import() widens the walk to every declared dependency of its package
- * (of the project, in the app's own files). isolate-deps' own packages are never audited.
+ * and of the project (only the project's, in the app's own files). isolate-deps' own packages are never audited.
  */
 async function walkFromEntries(root: string, tree: InstalledTree, entries: string[], analyses: PackageAnalyses): Promise<{ walk: PackageWalk; entry: EntryScope }> {
   const files = entries.map((e) => {
@@ -111,19 +111,21 @@ async function walkFromEntries(root: string, tree: InstalledTree, entries: strin
     const located = locator.locate(from.dir, spec);
     return located && 'pkg' in located ? [located.pkg] : [];
   });
+  // What a computed load may name: the loader's own dependencies, and those the app installed (a driver or plugin it configures).
+  const projectDependencies = declaredDependencies(root).flatMap((name) => {
+    const located = locator.locate(root, name);
+    return located && 'pkg' in located ? [located.pkg] : [];
+  });
   walk.onAnalysed = (pkg, analysis) => {
     for (const name of analysis.reach.packages) walk.load(pkg, name, `${pkg.name}@${pkg.version}`);
     if (analysis.reach.computedLoad === undefined) return;
     computedLoads.set(pkg.dir, `${pkg.name}@${pkg.version} ${analysis.reach.computedLoad}`);
-    for (const name of declaredDependencies(pkg.dir)) walk.load(pkg, name, `${pkg.name}@${pkg.version} (computed require/import)`);
+    const why = `${pkg.name}@${pkg.version} (computed require/import)`;
+    for (const name of declaredDependencies(pkg.dir)) walk.load(pkg, name, why);
+    for (const dependency of projectDependencies) walk.reach(dependency, why);
   };
   for (const load of app.loads) walk.reach(load.pkg, load.from, load.deepImport);
-  if (app.computedLoad !== undefined) {
-    for (const name of declaredDependencies(root)) {
-      const located = locator.locate(root, name);
-      if (located && 'pkg' in located) walk.reach(located.pkg, `${app.computedLoad.file} (computed require/import)`);
-    }
-  }
+  if (app.computedLoad !== undefined) for (const dependency of projectDependencies) walk.reach(dependency, `${app.computedLoad.file} (computed require/import)`);
   await walk.settle();
   const widened = [...(app.computedLoad === undefined ? [] : [`${app.computedLoad.file}: ${app.computedLoad.call}`]), ...[...computedLoads.values()].sort()];
   return { walk, entry: { files: files.map((f) => relative(root, f)), appFiles: app.files.length, computedLoads: widened } };

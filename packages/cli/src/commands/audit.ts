@@ -26,7 +26,8 @@ Reads the installed dependency tree (npm, pnpm, yarn classic), finds what each p
 It audits the app's production dependencies; isolate-deps' own packages, and what only they pull in, never count.
 With --entry it audits only the packages the app's entry file reaches: the packages its static
 require()/import() name, then theirs, and so on; a computed require() or import() counts every
-dependency of its package. Other installed packages are left out, and the summary says how many.
+dependency of its package and of the project. Other installed packages are left out, and the summary
+says how many.
 
 Options:
   --policy F       policy file (default: isolate-deps.policy.json in the root, optional)
