@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepImport, PackageResolver, packageNameOf, packageSpecifier, readManifest, type CodeFiles } from './entry-points.ts';
@@ -151,6 +151,8 @@ export class PackageLocator {
 }
 
 function realPath(file: string): string | undefined {
+  // Most candidates do not exist: existsSync says so without the cost of a thrown error.
+  if (!existsSync(file)) return undefined;
   try {
     return realpathSync(file);
   } catch {
