@@ -44,7 +44,7 @@ export function summaryLine(report: AuditReport, color = false): string {
   const policy = report.policyFile ? `policy ${report.policyFile}` : 'no policy';
   if (report.entry) {
     const from = report.entry.files.join(', ');
-    const widened = report.entry.computedLoads.length > 0 ? `; ${report.entry.computedLoads.length} computed require/import widened it to every dependency of their package` : '';
+    const widened = report.entry.computedLoads.length > 0 ? `; ${report.entry.computedLoads.length} computed require/import widened it to every dependency of their package and of the project` : '';
     return `${stats.packages} packages reached from ${from}, ${stats.outOfScope} installed not reached${widened}; audited against ${policy} (${stats.filesScanned} files, ${stats.filesParsed} parsed, ${stats.cacheHits} from cache, ${stats.durationMs} ms): ${colourVerdict(s, errors, warnings, verdict)}`;
   }
   const scope = report.scope === 'installed' ? '' : `${report.scope === 'production' ? 'production dependencies' : 'production and dev dependencies'}${stats.outOfScope > 0 ? `, ${stats.outOfScope} other installed packages left out` : ''}; `;
