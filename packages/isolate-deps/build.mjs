@@ -98,6 +98,21 @@ if (hasCli) {
   });
 }
 
+// The audit's worker threads load the analyser alone (cli.js would load every command's dependencies first).
+if (hasCli) {
+  await build({
+    entryPoints: [`${packages}analyzer/src/analysis-worker.ts`],
+    outfile: 'dist/analysis-worker.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: Object.keys(pkg.dependencies),
+    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    logLevel: 'warning',
+  });
+}
+
 // Guest side: the environment compiled into every component, pre-bundled with its libraries.
 // The host interfaces and the per-package config stay imports: the compiler resolves them per grant.
 const guestSrc = `${packages}guest/src/`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PackageAnalysis } from './types.ts';
 
 // Bump when the analysis changes what it finds, so old cached results are not reused.
-const ANALYSIS_VERSION = 3;
+const ANALYSIS_VERSION = 4;
 
 /** Cached package analyses keyed by integrity (or content hash); one JSON file, read once and written once. */
 export class AnalysisCache {
@@ -30,9 +30,9 @@ export class AnalysisCache {
     return hit;
   }
 
-  /** An entry stored in this run, without counting a hit. */
-  stored(key: string): PackageAnalysis | undefined {
-    return this.entries.get(key);
+  /** Whether an analysis is stored under the key, without counting a hit. */
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   set(key: string, analysis: PackageAnalysis): void {

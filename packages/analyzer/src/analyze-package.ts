@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import type { Capability } from './capabilities.ts';
-import { PackageResolver, readManifest } from './entry-points.ts';
+import { isDeepImport, PackageResolver, packageNameOf, packageSpecifier, readManifest } from './entry-points.ts';
 import { scanFile, type FileScan } from './scan-file.ts';
 import type { Evidence, PackageAnalysis } from './types.ts';
 
@@ -55,6 +55,25 @@ export function contentHash(dir: string, files: string[]): string {
   return `content-sha256-${hash.digest('base64')}`;
 }
 
+/** A file's scan, or why it could not be read. */
+type StoredScan = { scan: FileScan; unreadable?: undefined } | { scan?: undefined; unreadable: string };
+
+/**
+ * Per package folder, the file scans of packages that may be analysed again with deep imports as extra
+ * entries (no `exports` map): the second analysis then scans only the files the new entries add.
+ */
+export class ScanMemo {
+  private readonly byDir = new Map<string, Map<string, StoredScan>>();
+
+  /** The scans of one package, kept only when it can be deep-imported (else a throwaway map). */
+  scansOf(dir: string, deepImportable: boolean): Map<string, StoredScan> {
+    if (!deepImportable) return new Map();
+    let scans = this.byDir.get(dir);
+    if (!scans) this.byDir.set(dir, (scans = new Map()));
+    return scans;
+  }
+}
+
 /** Evidence and counts per capability, filled in file order. */
 class CapabilityLog {
   readonly capabilities: Partial<Record<Capability, Evidence[]>> = {};
@@ -72,14 +91,14 @@ class CapabilityLog {
  * `bin` entries reach besides are the CLI's. Files nothing reaches are listed, not counted, unless a
  * computed require()/import() (or no entry point at all) means any file may run.
  */
-export function analyzePackage(dir: string, files = listPackageFiles(dir), importedDeeply: string[] = []): PackageAnalysis {
+export function analyzePackage(dir: string, files = listPackageFiles(dir), importedDeeply: string[] = [], memo?: ScanMemo): PackageAnalysis {
   const manifest = readManifest(dir);
   const resolver = new PackageResolver(dir, manifest, new Set(files.code));
   const analysis: PackageAnalysis = {
     capabilities: {},
     counts: {},
     cli: { capabilities: {}, counts: {} },
-    reach: { entries: [], bin: [], reachedFiles: 0, unreached: [], unreachedCount: 0, everyFile: undefined, deepImportable: manifest.exports === undefined || manifest.exports === null, deepImports: [], importedDeeply },
+    reach: { entries: [], bin: [], reachedFiles: 0, unreached: [], unreachedCount: 0, everyFile: undefined, computedLoad: undefined, deepImportable: manifest.exports === undefined || manifest.exports === null, packages: [], deepImports: [], importedDeeply },
     builtins: {},
     envNames: [],
     globals: [],
@@ -88,20 +107,23 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
     filesParsed: 0,
     parseErrors: [],
   };
-  const scans = new Map<string, FileScan | undefined>();
+  // A scan is the file's alone: a package analysed again (deep imports as extra entries) reuses its scans.
+  const scans = (memo ?? new ScanMemo()).scansOf(dir, analysis.reach.deepImportable);
+  // The files this analysis scans, in order (counted at the end, memo or not).
+  const scanned: string[] = [];
+  const analysed = new Set<string>();
   const scanOf = (file: string): FileScan | undefined => {
-    if (scans.has(file)) return scans.get(file);
-    let scan: FileScan | undefined;
-    try {
-      scan = scanFile(file, readFileSync(`${dir}/${file}`, 'utf8'));
-      analysis.filesScanned++;
-      if (scan.parsed) analysis.filesParsed++;
-      if (scan.parseError !== undefined) analysis.parseErrors.push({ file, message: scan.parseError });
-    } catch (error) {
-      analysis.parseErrors.push({ file, message: `unreadable: ${(error as Error).message}` });
+    let stored = scans.get(file);
+    if (!stored) {
+      try {
+        stored = { scan: scanFile(file, readFileSync(`${dir}/${file}`, 'utf8')) };
+      } catch (error) {
+        stored = { unreadable: (error as Error).message };
+      }
+      scans.set(file, stored);
     }
-    scans.set(file, scan);
-    return scan;
+    if (!analysed.has(file)) (analysed.add(file), scanned.push(file));
+    return stored.scan;
   };
   // Breadth-first from the entries, so evidence comes in order of distance from what the app loads.
   const reach = (entries: string[], known: ReadonlySet<string> = new Set()): string[] => {
@@ -123,7 +145,10 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
   let library = reach(entries);
   if (entries.length === 0 && bin.length === 0 && files.code.length > 0) analysis.reach.everyFile = 'no entry point (exports, main, index.js or bin) resolves to a file';
   const computed = library.find((f) => scanOf(f)?.computedLoad !== undefined);
-  if (computed !== undefined) analysis.reach.everyFile = `${computed} loads a computed path: ${scanOf(computed)!.computedLoad}`;
+  if (computed !== undefined) {
+    analysis.reach.computedLoad = `${computed}: ${scanOf(computed)!.computedLoad}`;
+    analysis.reach.everyFile = `${computed} loads a computed path: ${scanOf(computed)!.computedLoad}`;
+  }
   if (analysis.reach.everyFile !== undefined) library = [...library, ...files.code.filter((f) => !library.includes(f))];
   const librarySet = new Set(library);
   let cli = reach(bin, librarySet);
@@ -132,7 +157,15 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
   const cliSet = new Set(cli);
   const unreached = files.code.filter((f) => !librarySet.has(f) && !cliSet.has(f));
   const deepImports = new Set<string>();
-  for (const file of library) for (const spec of scanOf(file)?.specifiers ?? []) if (isDeepImport(spec)) deepImports.add(spec);
+  const packages = new Set<string>();
+  for (const file of library) {
+    for (const spec of scanOf(file)?.specifiers ?? []) {
+      if (isDeepImport(spec)) deepImports.add(spec);
+      const name = packageSpecifier(spec) ? packageNameOf(spec) : undefined;
+      if (name !== undefined && name !== resolver.name) packages.add(name);
+    }
+    for (const name of resolver.packagesImported(scanOf(file)?.specifiers ?? [])) packages.add(name);
+  }
   analysis.reach = {
     ...analysis.reach,
     entries,
@@ -140,6 +173,7 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
     reachedFiles: library.length + cli.length,
     unreached: unreached.slice(0, UNREACHED_LISTED),
     unreachedCount: unreached.length,
+    packages: [...packages].sort(),
     deepImports: [...deepImports].sort(),
   };
 
@@ -164,6 +198,17 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
       for (const name of scan.globals) globals.add(name);
     }
   }
+  // Counted in the order a fresh analysis scans, whether or not the scans came from the memo.
+  for (const file of scanned) {
+    const stored = scans.get(file)!;
+    if (stored.scan === undefined) {
+      analysis.parseErrors.push({ file, message: `unreadable: ${stored.unreadable}` });
+      continue;
+    }
+    analysis.filesScanned++;
+    if (stored.scan.parsed) analysis.filesParsed++;
+    if (stored.scan.parseError !== undefined) analysis.parseErrors.push({ file, message: stored.scan.parseError });
+  }
   analysis.capabilities = libraryLog.capabilities;
   analysis.counts = libraryLog.counts;
   analysis.cli = { capabilities: cliLog.capabilities, counts: cliLog.counts };
@@ -171,15 +216,4 @@ export function analyzePackage(dir: string, files = listPackageFiles(dir), impor
   analysis.envNames = [...envNames].sort();
   analysis.globals = [...globals].sort();
   return analysis;
-}
-
-/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
-function isDeepImport(spec: string): boolean {
-  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
-  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
-}
-
-/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
-export function packageNameOf(spec: string): string {
-  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

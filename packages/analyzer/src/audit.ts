@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findPackagePolicy, type Policy } from '@isolate-deps/policy';
 import { AnalysisCache, defaultCacheFile } from './analysis-cache.ts';
-import { analyzePackage, contentHash, listPackageFiles, packageNameOf } from './analyze-package.ts';
+import { appScope, isToolPackage, type DependencyScope } from './app-scope.ts';
 import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { packageNameOf } from './entry-points.ts';
+import { declaredDependencies, PackageLocator, reachFromEntries, resolveEntryFile } from './entry-scope.ts';
+import { PackageAnalyses } from './package-analyses.ts';
 import { checkPolicy } from './policy-rules.ts';
-import { analyzeInWorkers, defaultThreads, type AnalysisJob } from './analysis-pool.ts';
-import { appScope, type DependencyScope } from './app-scope.ts';
-import { readInstalledTree } from './tree.ts';
-import type { AuditReport, AuditedPackage, Evidence, InstalledPackage, PackageAnalysis } from './types.ts';
+import { compareInstalled, readInstalledTree, type InstalledTree } from './tree.ts';
+import type { AuditReport, AuditedPackage, EntryScope, Evidence, InstalledPackage, PackageAnalysis } from './types.ts';
 
 /** Options of `audit()`. */
 export interface AuditOptions {
@@ -30,56 +31,39 @@ export interface AuditOptions {
    * every installed package. The first two leave out isolate-deps' own packages and what only they pull in.
    */
   scope?: DependencyScope | 'installed';
+  /**
+   * The app's entry files (absolute, or relative to the root): when given, the audit covers the
+   * packages these reach through static require/import, across packages, instead of `scope`.
+   */
+  entry?: string[] | undefined;
   /** Called after each package is analysed (for a progress line). */
   onProgress?: (done: number, total: number, current: string) => void;
 }
 
-// Below this many packages to analyse, starting threads costs more than it saves.
-const MIN_JOBS_FOR_WORKERS = 32;
-
-/** Reads the installed tree, analyses every package (cached by integrity) and checks the policy. */
+/** Reads the installed tree, analyses every package in scope (cached by integrity) and checks the policy. */
 export async function audit(options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const root = path.resolve(options.root);
   const tree = readInstalledTree(root);
-  const scope = options.scope ?? 'installed';
-  const installed = tree.packages.length;
-  if (scope !== 'installed') tree.packages = appScope(tree, scope);
+  const scope = options.entry ? 'entry' : (options.scope ?? 'installed');
   const cache = new AnalysisCache(options.cacheFile === false ? undefined : (options.cacheFile ?? defaultCacheFile(root)));
-  // Cache hits first; the misses are analysed together, on worker threads when the caller can host them.
-  const analyses: (PackageAnalysis | undefined)[] = [];
-  const misses: { index: number; key: string; job: AnalysisJob }[] = [];
-  const keys: string[] = [];
-  const missed = new Set<string>();
-  for (const [index, pkg] of tree.packages.entries()) {
-    const { key, files } = cacheKey(pkg);
-    keys.push(key);
-    analyses.push(cache.get(key));
-    // The same name@version installed twice (npm nesting) is analysed once.
-    if (!analyses[index] && !missed.has(key)) {
-      missed.add(key);
-      misses.push({ index, key, job: files ? { dir: pkg.dir, files } : { dir: pkg.dir } });
+  const analyses = new PackageAnalyses(cache, options);
+  let walk: PackageWalk;
+  let entry: EntryScope | undefined;
+  try {
+    if (options.entry) ({ walk, entry } = await walkFromEntries(root, tree, options.entry, analyses));
+    else {
+      const inScope = options.scope === undefined || options.scope === 'installed' ? tree.packages : appScope(tree, options.scope);
+      // Every package is analysed: the cache keys first tell how many miss, which decides on worker threads.
+      analyses.expectMisses(new Set(inScope.filter((p) => !cache.has(analyses.keyOf(p))).map((p) => analyses.keyOf(p))).size);
+      walk = new PackageWalk(analyses, (_from, spec) => inScope.filter((p) => p.name === packageNameOf(spec)));
+      for (const pkg of inScope) walk.reach(pkg, 'the scope');
+      await walk.settle();
     }
+  } finally {
+    await analyses.close();
   }
-  let done = tree.packages.length - misses.length;
-  const progress = (i: number): void => options.onProgress?.(++done, tree.packages.length, tree.packages[misses[i]!.index]!.name);
-  const threads = options.threads ?? defaultThreads();
-  let fresh: PackageAnalysis[];
-  if (options.workerScript && threads > 1 && misses.length >= MIN_JOBS_FOR_WORKERS) {
-    fresh = await analyzeInWorkers(misses.map((m) => m.job), options.workerScript, threads, progress);
-  } else {
-    fresh = [];
-    for (const [i, miss] of misses.entries()) {
-      fresh.push(analyzePackage(miss.job.dir, miss.job.files));
-      progress(i);
-      // Let a progress line draw on long scans.
-      if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  for (const [i, miss] of misses.entries()) cache.set(miss.key, fresh[i]!);
-  for (const [index, key] of keys.entries()) analyses[index] ??= cache.stored(key);
-  reachDeepImports(tree.packages, analyses as PackageAnalysis[], keys, cache);
-  const packages = tree.packages.map((pkg, index) => toAuditedPackage(root, pkg, analyses[index]!));
+  const packages = walk.reached().map(({ pkg, analysis, reachedFrom }) => ({ ...toAuditedPackage(root, pkg, analysis), ...(entry ? { reachedFrom } : {}) }));
   const filesScanned = packages.reduce((sum, p) => sum + p.analysis.filesScanned, 0);
   const filesParsed = packages.reduce((sum, p) => sum + p.analysis.filesParsed, 0);
   cache.save();
@@ -87,12 +71,13 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const source = policy ? { policy, file: relative(root, policy.file), text: readFileSync(policy.file, 'utf8') } : undefined;
   if (policy) {
     for (const pkg of packages) {
-      const entry = findPackagePolicy(policy, pkg.name, pkg.version);
-      pkg.policyKey = entry?.key;
-      pkg.isolated = entry?.isolate ?? false;
+      const policyEntry = findPackagePolicy(policy, pkg.name, pkg.version);
+      pkg.policyKey = policyEntry?.key;
+      pkg.isolated = policyEntry?.isolate ?? false;
     }
   }
-  const findings = checkPolicy(packages, source);
+  // Outside an entry's reach a package is still installed: its policy entry is not stale.
+  const findings = checkPolicy(packages, source, entry ? new Set(tree.packages.map((p) => p.name)) : undefined);
   return {
     root,
     policyFile: source?.file,
@@ -100,42 +85,115 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     findings: sortFindings(findings),
     warnings: tree.warnings,
     scope,
-    stats: { packages: packages.length, outOfScope: installed - packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
+    ...(entry ? { entry } : {}),
+    stats: { packages: packages.length, outOfScope: tree.packages.length - packages.length, filesScanned, filesParsed, cacheHits: cache.hits, durationMs: Math.round(performance.now() - started) },
   };
 }
 
 /**
- * A package without an `exports` map exposes every file: the files other packages deep-import
- * ("lodash/merge") are entry points too. Those packages are analysed again with them (cached under
- * a key that names the imports). The project's own deep imports are not seen (its code is not scanned).
+ * The packages the app's entry files reach: the installed packages their static loads name (resolved
+ * as Node does, from the loading file's folder), then the packages those packages' counted code loads,
+ * and so on. A computed require()/import() widens the walk to every declared dependency of its package
+ * and of the project (only the project's, in the app's own files). isolate-deps' own packages are never audited.
  */
-function reachDeepImports(packages: InstalledPackage[], analyses: PackageAnalysis[], keys: string[], cache: AnalysisCache): void {
-  const wanted = new Map<string, Set<string>>();
-  for (const analysis of analyses) {
-    for (const spec of analysis.reach.deepImports) {
-      const name = packageNameOf(spec);
-      wanted.set(name, (wanted.get(name) ?? new Set()).add(spec));
-    }
-  }
-  for (const [index, pkg] of packages.entries()) {
-    const specs = wanted.get(pkg.name);
-    if (!specs || !analyses[index]!.reach.deepImportable) continue;
-    const importedDeeply = [...specs].sort();
-    const key = `${keys[index]}|deep:${importedDeeply.join(',')}`;
-    let analysis = cache.get(key);
-    if (!analysis) {
-      analysis = analyzePackage(pkg.dir, undefined, importedDeeply);
-      cache.set(key, analysis);
-    }
-    analyses[index] = analysis;
-  }
+async function walkFromEntries(root: string, tree: InstalledTree, entries: string[], analyses: PackageAnalyses): Promise<{ walk: PackageWalk; entry: EntryScope }> {
+  const files = entries.map((e) => {
+    const file = resolveEntryFile(root, e);
+    if (file === undefined) throw new Error(`entry ${e}: no such file under ${root} (tried it with .js, .cjs, .mjs, .ts and as a folder's main or index)`);
+    return file;
+  });
+  const candidates = tree.packages.filter((p) => !isToolPackage(p.name));
+  analyses.expectMisses(analyses.possibleMisses(candidates));
+  const locator = new PackageLocator(candidates);
+  const app = reachFromEntries(root, files, locator);
+  const computedLoads = new Map<string, string>();
+  const walk = new PackageWalk(analyses, (from, spec) => {
+    const located = locator.locate(from.dir, spec);
+    return located && 'pkg' in located ? [located.pkg] : [];
+  });
+  // What a computed load may name: the loader's own dependencies, and those the app installed (a driver or plugin it configures).
+  const projectDependencies = declaredDependencies(root).flatMap((name) => {
+    const located = locator.locate(root, name);
+    return located && 'pkg' in located ? [located.pkg] : [];
+  });
+  walk.onAnalysed = (pkg, analysis) => {
+    for (const name of analysis.reach.packages) walk.load(pkg, name, `${pkg.name}@${pkg.version}`);
+    if (analysis.reach.computedLoad === undefined) return;
+    computedLoads.set(pkg.dir, `${pkg.name}@${pkg.version} ${analysis.reach.computedLoad}`);
+    const why = `${pkg.name}@${pkg.version} (computed require/import)`;
+    for (const name of declaredDependencies(pkg.dir)) walk.load(pkg, name, why);
+    for (const dependency of projectDependencies) walk.reach(dependency, why);
+  };
+  for (const load of app.loads) walk.reach(load.pkg, load.from, load.deepImport);
+  if (app.computedLoad !== undefined) for (const dependency of projectDependencies) walk.reach(dependency, `${app.computedLoad.file} (computed require/import)`);
+  await walk.settle();
+  const widened = [...(app.computedLoad === undefined ? [] : [`${app.computedLoad.file}: ${app.computedLoad.call}`]), ...[...computedLoads.values()].sort()];
+  return { walk, entry: { files: files.map((f) => relative(root, f)), appFiles: app.files.length, computedLoads: widened } };
 }
 
-/** The cache key of a package: its lockfile integrity, else a hash of its files (listed here, reused for the analysis). */
-function cacheKey(pkg: InstalledPackage): { key: string; files?: ReturnType<typeof listPackageFiles> } {
-  if (pkg.integrity) return { key: AnalysisCache.key(pkg.name, pkg.version, pkg.integrity) };
-  const files = listPackageFiles(pkg.dir);
-  return { key: AnalysisCache.key(pkg.name, pkg.version, contentHash(pkg.dir, files.code)), files };
+/**
+ * Packages reached and their analyses. A package without an `exports` map exposes every file: the
+ * files other packages deep-import ("lodash/merge") are entry points too, so once every analysis is in,
+ * such packages are analysed again with them (cached under a key that names the imports), until
+ * nothing new is imported.
+ */
+class PackageWalk {
+  private readonly packages = new Map<string, { pkg: InstalledPackage; reachedFrom: string; analysis?: PackageAnalysis; deep: Set<string> }>();
+  private pending: Promise<void>[] = [];
+  /** Called with each analysis as it arrives (the entry walk follows the package's loads from here). */
+  onAnalysed: (pkg: InstalledPackage, analysis: PackageAnalysis) => void = () => {};
+
+  constructor(
+    private readonly analyses: PackageAnalyses,
+    /** The installed packages a specifier loaded from a package names. */
+    private readonly targetsOf: (from: InstalledPackage, spec: string) => InstalledPackage[],
+  ) {}
+
+  /** Audits a package (once), with a deep import of it when one is given; `from` says what loaded it first. */
+  reach(pkg: InstalledPackage, from: string, deepImport?: string): void {
+    let reached = this.packages.get(pkg.dir);
+    if (!reached) {
+      this.packages.set(pkg.dir, (reached = { pkg, reachedFrom: from, deep: new Set() }));
+      this.analyse(reached, []);
+    }
+    if (deepImport !== undefined) reached.deep.add(deepImport);
+  }
+
+  /** A package specifier loaded by a reached package's counted code (`why`: the loader, as reachedFrom says it). */
+  load(from: InstalledPackage, spec: string, why: string): void {
+    for (const target of this.targetsOf(from, spec)) this.reach(target, why);
+  }
+
+  /** Waits for every analysis, then analyses deep-imported packages again until their entries stop growing. */
+  async settle(): Promise<void> {
+    for (;;) {
+      while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+      const wanted = new Map<string, Set<string>>();
+      for (const { pkg, analysis } of this.packages.values()) {
+        for (const spec of analysis!.reach.deepImports) for (const target of this.targetsOf(pkg, spec)) wanted.set(target.dir, (wanted.get(target.dir) ?? new Set()).add(spec));
+      }
+      for (const reached of this.packages.values()) {
+        for (const spec of [...(wanted.get(reached.pkg.dir) ?? []), ...reached.deep]) reached.deep.add(spec);
+        const { analysis, deep } = reached;
+        if (analysis!.reach.deepImportable && [...deep].some((spec) => !analysis!.reach.importedDeeply.includes(spec))) this.analyse(reached, [...deep].sort());
+      }
+      if (this.pending.length === 0) return;
+    }
+  }
+
+  /** Every package reached with its analysis, in the tree's order. */
+  reached(): { pkg: InstalledPackage; reachedFrom: string; analysis: PackageAnalysis }[] {
+    return [...this.packages.values()].map(({ pkg, reachedFrom, analysis }) => ({ pkg, reachedFrom, analysis: analysis! })).sort((a, b) => compareInstalled(a.pkg, b.pkg));
+  }
+
+  private analyse(reached: { pkg: InstalledPackage; analysis?: PackageAnalysis }, importedDeeply: string[]): void {
+    this.pending.push(
+      this.analyses.analyze(reached.pkg, importedDeeply).then((analysis) => {
+        reached.analysis = analysis;
+        this.onAnalysed(reached.pkg, analysis);
+      }),
+    );
+  }
 }
 
 function toAuditedPackage(root: string, pkg: InstalledPackage, analysis: PackageAnalysis): AuditedPackage {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 
 /** The parts of a package.json that decide which files Node can load from outside the package. */
@@ -15,6 +16,9 @@ export interface PackageManifest {
 const NOT_NODE = new Set(['types', 'typings', 'browser', 'deno', 'bun', 'worker', 'workerd', 'react-native', 'edge-light', 'electron']);
 const EXTENSIONS = ['', '.js', '.cjs', '.mjs', '.jsx', '/index.js', '/index.cjs', '/index.mjs'];
 
+/** The code files of a package as the resolver asks about them: membership, and the full list for `*` patterns. */
+export type CodeFiles = Pick<ReadonlySet<string>, 'has'> & Iterable<string>;
+
 /** Reads a package.json (an empty manifest when it is missing or malformed: every file then counts). */
 export function readManifest(dir: string): PackageManifest {
   try {
@@ -30,14 +34,30 @@ export function readManifest(dir: string): PackageManifest {
  * (self-reference through `exports`), `#imports`. Other packages resolve to nothing (they have their own analysis).
  */
 export class PackageResolver {
-  private readonly name: string | undefined;
+  /** The package's own name (what it self-references). */
+  readonly name: string | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly manifest: PackageManifest,
-    private readonly code: ReadonlySet<string>,
+    private readonly code: CodeFiles,
+    private readonly extensions: readonly string[] = EXTENSIONS,
   ) {
     this.name = typeof manifest.name === 'string' ? manifest.name : undefined;
+  }
+
+  /** Other packages that `#imports` among `specs` map to ("#dep": "other-package"): loaded as packages, not files. */
+  packagesImported(specs: Iterable<string>): string[] {
+    const imports = this.manifest.imports;
+    if (imports === null || typeof imports !== 'object') return [];
+    const names: string[] = [];
+    for (const spec of specs) {
+      if (!spec.startsWith('#')) continue;
+      for (const target of this.mapTargetStrings(imports as Record<string, unknown>, spec)) {
+        if (!target.startsWith('.') && !target.startsWith('/') && !target.includes(':')) names.push(packageNameOf(target));
+      }
+    }
+    return names;
   }
 
   /** Files the library exposes: every `exports` target under a Node condition, else `main` (default index.js); `module` too. */
@@ -60,15 +80,17 @@ export class PackageResolver {
   /** The files `spec`, loaded from `from`, may be (more than one when a pattern or condition leaves it open). */
   resolve(from: string, spec: string): string[] {
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') return this.file(path.posix.join(path.posix.dirname(from), spec));
-    if (this.name !== undefined && (spec === this.name || spec.startsWith(`${this.name}/`))) {
-      const subpath = `.${spec.slice(this.name.length)}`;
-      if (this.manifest.exports !== undefined && this.manifest.exports !== null) return this.exportTargets(subpath);
-      return subpath === '.' ? this.libraryEntries() : this.file(subpath);
-    }
+    if (this.name !== undefined && (spec === this.name || spec.startsWith(`${this.name}/`))) return this.subpath(`.${spec.slice(this.name.length)}`);
     if (spec.startsWith('#') && this.manifest.imports !== null && typeof this.manifest.imports === 'object') {
       return this.mapTargets(this.manifest.imports as Record<string, unknown>, spec);
     }
     return [];
+  }
+
+  /** The files another package loads by this package's name and `subpath` ("." or "./sub"). */
+  subpath(subpath: string): string[] {
+    if (this.manifest.exports !== undefined && this.manifest.exports !== null) return this.exportTargets(subpath);
+    return subpath === '.' ? this.libraryEntries() : this.file(subpath);
   }
 
   private exportTargets(subpath: string | undefined): string[] {
@@ -80,6 +102,21 @@ export class PackageResolver {
   /** Targets of an `exports`/`imports` map for one key (undefined: every key), with `*` patterns expanded. */
   private mapTargets(map: Record<string, unknown>, key: string | undefined): string[] {
     const out: string[] = [];
+    for (const { target, capture } of this.matches(map, key)) {
+      if (capture === '*' && target.includes('*')) out.push(...this.expand(target));
+      else out.push(...this.file(capture === undefined ? target : target.replaceAll('*', capture)));
+    }
+    return [...new Set(out)];
+  }
+
+  /** The target strings of an `imports` map for one key, patterns filled in. */
+  private mapTargetStrings(map: Record<string, unknown>, key: string): string[] {
+    return this.matches(map, key).map(({ target, capture }) => (capture === undefined ? target : target.replaceAll('*', capture)));
+  }
+
+  /** Each target under a Node condition of the map entries `key` matches, with what its `*` captured. */
+  private matches(map: Record<string, unknown>, key: string | undefined): { target: string; capture: string | undefined }[] {
+    const out: { target: string; capture: string | undefined }[] = [];
     for (const [pattern, value] of Object.entries(map)) {
       const star = pattern.indexOf('*');
       let capture: string | undefined;
@@ -92,12 +129,9 @@ export class PackageResolver {
         if (!key.startsWith(before) || !key.endsWith(after) || key.length < before.length + after.length) continue;
         capture = key.slice(before.length, key.length - after.length);
       }
-      for (const target of conditionTargets(value)) {
-        if (capture === '*' && target.includes('*')) out.push(...this.expand(target));
-        else out.push(...this.file(capture === undefined ? target : target.replaceAll('*', capture)));
-      }
+      for (const target of conditionTargets(value)) out.push({ target, capture });
     }
-    return [...new Set(out)];
+    return out;
   }
 
   /** Every code file a target pattern like `./lib/*.js` matches. */
@@ -111,7 +145,7 @@ export class PackageResolver {
   private file(relative: string): string[] {
     const base = path.posix.normalize(relative).replace(/^\.\//, '').replace(/\/$/, '');
     if (base.startsWith('..') || path.posix.isAbsolute(base)) return [];
-    for (const ext of EXTENSIONS) {
+    for (const ext of this.extensions) {
       const candidate = (base === '.' ? '' : base) + ext;
       if (this.code.has(candidate.replace(/^\//, ''))) return [candidate.replace(/^\//, '')];
     }
@@ -133,4 +167,21 @@ function conditionTargets(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(conditionTargets);
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([condition, target]) => (NOT_NODE.has(condition) ? [] : conditionTargets(target)));
+}
+
+/** A specifier that names an installed package ("ws", "lodash/merge", "punycode/"), not a file, `#import`, URL or built-in. */
+export function packageSpecifier(spec: string): boolean {
+  if (spec === '' || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return !isBuiltin(spec);
+}
+
+/** "lodash/merge", "@scope/pkg/sub" (a file inside another package), not "./x", "#x", "node:fs" or a bare name. */
+export function isDeepImport(spec: string): boolean {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || spec.includes(':')) return false;
+  return spec.split('/').length > (spec.startsWith('@') ? 2 : 1);
+}
+
+/** The package name a deep import names ("@scope/pkg/sub" → "@scope/pkg"). */
+export function packageNameOf(spec: string): string {
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }

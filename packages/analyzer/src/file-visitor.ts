@@ -248,7 +248,8 @@ export class FileVisitor {
   private identifier(node: AstNode, parent: AstNode | undefined): void {
     const binding = this.scopes.reference(node.name);
     if (binding) {
-      this.escape(node);
+      // Only a binding that holds something (an alias of process, a module...) can escape: most hold nothing.
+      if (binding.kinds.size > 0) this.escape(node);
       return;
     }
     const kind = GLOBAL_KINDS[node.name];
@@ -267,7 +268,8 @@ export class FileVisitor {
     if (keys) for (const k of keys) this.memberUse(objectKinds, k, node, '');
     else this.memberUse(objectKinds, key, node, node.computed && key === undefined ? 'computed member of' : '');
     if (objectKinds.length === 0 && key !== undefined && FS_WRITE_NAMES.test(key)) this.writeLike.push({ node, name: key });
-    this.escape(node);
+    // A member of nothing known is nothing known (memberKinds): it cannot escape.
+    if (objectKinds.length > 0) this.escape(node);
   }
 
   private call(node: AstNode): void {

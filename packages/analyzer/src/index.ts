@@ -5,11 +5,12 @@ export { CAPABILITIES, INSTALL_SCRIPTS, RISKY, type Capability, type InstallScri
 export { RULES, checkPolicy } from './policy-rules.ts';
 export { scanFile, type FileScan } from './scan-file.ts';
 export { readInstalledTree, type InstalledTree } from './tree.ts';
-export { RULE_IDS, type AuditReport, type AuditedPackage, type Evidence, type Finding, type InstalledPackage, type PackageAnalysis, type RuleId, type Severity, type TreeWarning } from './types.ts';
+export { RULE_IDS, type AuditReport, type AuditedPackage, type EntryScope, type Evidence, type Finding, type InstalledPackage, type PackageAnalysis, type RuleId, type Severity, type TreeWarning } from './types.ts';
 export { explainPackage, type CapabilityStatus, type Explanation } from './explain.ts';
 export { SCHEMA_REFERENCE, starterPolicy, type StarterPolicy } from './starter-policy.ts';
 export { isolationAdvice, type IsolationAdvice } from './isolation-advice.ts';
 export { isAnalysisWorker, serveAnalysisWorker } from './analysis-pool.ts';
 export { appScope, isToolPackage, type DependencyScope } from './app-scope.ts';
+export { resolveEntryFile } from './entry-scope.ts';
 export type { DependencyGraph } from './tree.ts';
 export { isolationBlockers, type BlockingCapability, type IsolationBlocker } from './isolation-blockers.ts';

@@ -25,8 +25,11 @@ export interface PolicySource {
   text: string;
 }
 
-/** Checks the audited packages against the policy; without a policy every risky capability is unreviewed. */
-export function checkPolicy(packages: AuditedPackage[], source: PolicySource | undefined): Finding[] {
+/**
+ * Checks the audited packages against the policy; without a policy every risky capability is unreviewed.
+ * `installedNames`: every installed package's name, when the audit covers fewer (a policy entry is stale only when none is installed).
+ */
+export function checkPolicy(packages: AuditedPackage[], source: PolicySource | undefined, installedNames?: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const byId = new Map(packages.map((p) => [p.id, p]));
   const dependencies = dependencyMap(packages);
@@ -70,7 +73,7 @@ export function checkPolicy(packages: AuditedPackage[], source: PolicySource | u
   }
 
   if (source) {
-    const installed = new Set(packages.map((p) => p.name));
+    const installed = installedNames ?? new Set(packages.map((p) => p.name));
     for (const entry of source.policy.packages) {
       if (!installed.has(entry.name)) report('stale-policy-entry', entry.key, `the policy names "${entry.key}" but no such package is installed`, policyLine(entry.key));
     }

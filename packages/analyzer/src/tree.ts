@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { INSTALL_SCRIPTS, type InstallScript } from './capabilities.ts';
+import { isDirectory } from './file-kinds.ts';
 import { readLockfiles } from './lockfile.ts';
 import type { InstalledPackage, TreeWarning } from './types.ts';
 
@@ -50,14 +51,14 @@ export function readInstalledTree(root: string): InstalledTree {
 
   let level = projects.map((dir) => path.join(dir, 'node_modules'));
   const pnpmStore = path.join(absoluteRoot, 'node_modules', '.pnpm');
-  if (existsSync(pnpmStore)) level.push(...fg.sync('*/node_modules', { cwd: pnpmStore, onlyDirectories: true, absolute: true, suppressErrors: true }));
+  if (existsSync(pnpmStore)) level.push(...visibleEntries(pnpmStore).map((name) => path.join(pnpmStore, name, 'node_modules')).filter(isDirectory));
   const seenModuleDirs = new Set<string>();
   while (level.length > 0) {
     const next: string[] = [];
-    const patterns = level.filter((d) => !seenModuleDirs.has(d)).map((d) => `${fg.convertPathToPattern(d)}/{*,@*/*}/package.json`);
+    const moduleDirs = level.filter((d) => !seenModuleDirs.has(d));
     level.forEach((d) => seenModuleDirs.add(d));
-    if (patterns.length === 0) break;
-    for (const manifestPath of fg.sync(patterns, { absolute: true, suppressErrors: true }).sort()) {
+    if (moduleDirs.length === 0) break;
+    for (const manifestPath of moduleDirs.flatMap(packageManifests).sort()) {
       const location = path.dirname(manifestPath);
       let realDir: string;
       try {
@@ -92,8 +93,38 @@ export function readInstalledTree(root: string): InstalledTree {
     pkg.paths = [...new Set(pkg.paths)].sort();
     pkg.dependents = [...new Set(pkg.dependents)].sort();
   }
-  packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir));
+  packages.sort(compareInstalled);
   return { root: absoluteRoot, packages, warnings, lockfiles: lock.files, graph };
+}
+
+/** Names in a folder that a glob's `*` matches (not dot-files), none when it cannot be read. */
+function visibleEntries(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => !name.startsWith('.'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The package.json files of the packages in one node_modules folder: `<name>/package.json` and
+ * `@scope/<name>/package.json`, symlinks followed. Why not fast-glob: its matching machinery cost more
+ * than these few readdir calls, on every audit (a warm one is mostly this tree read).
+ */
+function packageManifests(modulesDir: string): string[] {
+  const manifests: string[] = [];
+  for (const name of visibleEntries(modulesDir)) {
+    const folder = path.join(modulesDir, name);
+    const manifest = path.join(folder, 'package.json');
+    if (existsSync(manifest)) manifests.push(manifest);
+    if (name.startsWith('@')) for (const inner of visibleEntries(folder)) if (existsSync(path.join(folder, inner, 'package.json'))) manifests.push(path.join(folder, inner, 'package.json'));
+  }
+  return manifests;
+}
+
+/** The order of a tree's packages: by name, version, then folder. */
+export function compareInstalled(a: InstalledPackage, b: InstalledPackage): number {
+  return a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir);
 }
 
 /** The root and its workspace folders (pnpm importers, npm/yarn `workspaces`). */

@@ -44,8 +44,12 @@ export interface Reach {
   unreachedCount: number;
   /** Why every file of the package counts, when one does (a computed require/import, no entry point). */
   everyFile: string | undefined;
+  /** The first computed require()/import() in counted code ("lib/load.js: require(name)"): any dependency may load too. */
+  computedLoad: string | undefined;
   /** No `exports` map: other packages may load any file by a deep import ("lodash/merge"). */
   deepImportable: boolean;
+  /** Packages this package's counted code loads by name (statically), for an entry-scoped audit's walk. */
+  packages: string[];
   /** Deep imports of other packages this package's counted code makes ("lodash/merge"), for their reach. */
   deepImports: string[];
   /** Deep imports of this package by others that were added as entry points. */
@@ -115,6 +119,11 @@ export interface AuditedPackage extends Omit<InstalledPackage, 'dir'> {
   capabilities: { capability: Capability; count: number; evidence: Evidence[] }[];
   /** What its command-line tools do beyond the library (reported, not checked against the policy). */
   cli: { capability: Capability; count: number; evidence: Evidence[] }[];
+  /**
+   * With an entry scope: what loaded it first, an app file ("index.js") or a package ("express@4.22.3"),
+   * marked "(computed require/import)" when a computed load brought it in.
+   */
+  reachedFrom?: string;
   analysis: Omit<PackageAnalysis, 'capabilities' | 'counts' | 'cli'>;
 }
 
@@ -126,8 +135,23 @@ export interface AuditReport {
   packages: AuditedPackage[];
   findings: Finding[];
   warnings: TreeWarning[];
-  /** Which packages were audited (see AuditOptions.scope). */
-  scope: 'production' | 'development' | 'installed';
-  /** outOfScope: installed packages the scope left out (dev dependencies, isolate-deps' own toolchain). */
+  /** Which packages were audited (see AuditOptions.scope); "entry": those the app's entry files reach (AuditOptions.entry). */
+  scope: 'production' | 'development' | 'installed' | 'entry';
+  /** With an entry scope: the entry files and what the walk from them found. */
+  entry?: EntryScope;
+  /** outOfScope: installed packages the scope left out (dev dependencies, isolate-deps' own toolchain, packages no entry reaches). */
   stats: { packages: number; outOfScope: number; filesScanned: number; filesParsed: number; cacheHits: number; durationMs: number };
+}
+
+/** How an entry-scoped audit chose its packages. */
+export interface EntryScope {
+  /** The entry files, relative to the root. */
+  files: string[];
+  /** How many of the app's own files the entries reach (the entries included). */
+  appFiles: number;
+  /**
+   * Computed require()/import() calls that widened the walk to every declared dependency of their
+   * package, or of the project for the app's own files ("index.js: require(name)", "moment@2.30.1 moment.js: require(...)").
+   */
+  computedLoads: string[];
 }
