@@ -1,4 +1,10 @@
-import { parseSync } from 'oxc-parser/src-js/bindings';
+import { createRequire } from 'node:module';
+
+// oxc-parser's native binding loads on the first file that needs the parser (about 50 ms): a warm build, whose
+// analyses are remembered, and most CLI commands never need it.
+const require = createRequire(import.meta.url);
+let parser: typeof import('oxc-parser/src-js/bindings') | undefined;
+const parseSync: typeof import('oxc-parser/src-js/bindings').parseSync = (...args) => (parser ??= require('oxc-parser/src-js/bindings') as typeof import('oxc-parser/src-js/bindings')).parseSync(...args);
 import { BUILTINS, NOTABLE_BUILTINS, builtinCapabilities, type Capability } from './capabilities.ts';
 import { encodedRuns } from './encoded-runs.ts';
 import { FileVisitor } from './file-visitor.ts';

@@ -1,7 +1,7 @@
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseSync } from 'oxc-parser';
 
 /**
  * The whole guest is one module, and reading the engine's own `import.meta` traps. Each `import.meta` of a
@@ -24,7 +24,7 @@ export function withModuleLocation(text: string, file: string, projectDir: strin
   if (!meta && !paths) return text;
   const filename = path.posix.join(guestCwd, guestRelativePath(file, projectDir));
   const dirname = path.posix.dirname(filename);
-  const { program, module, errors } = parseSync(file, text, { sourceType: 'unambiguous', lang: 'js' });
+  const { program, module, errors } = oxcParser().parseSync(file, text, { sourceType: 'unambiguous', lang: 'js' });
   // A file the parser rejects is left to esbuild, whose error names the file.
   if (errors.length > 0) return text;
   const spans: [number, number][] = [];
@@ -97,4 +97,11 @@ function packageNameAt(dir: string): string | undefined {
     packageNames.set(dir, typeof name === 'string' ? name : undefined);
   }
   return packageNames.get(dir);
+}
+
+// Loaded on the first rewrite, not with the plugin: a warm build never rewrites.
+const require = createRequire(import.meta.url);
+let oxc: typeof import('oxc-parser') | undefined;
+function oxcParser(): typeof import('oxc-parser') {
+  return (oxc ??= require('oxc-parser') as typeof import('oxc-parser'));
 }
