@@ -57,11 +57,17 @@ const importsOnly = path.join(example, 'src/.bench-imports-only.mjs');
 writeFileSync(importsOnly, `import { parse } from 'yaml';\nimport { marked } from 'marked';\nimport { formatReport } from 'evil-telemetry';\nconsole.log(typeof parse, typeof marked, typeof formatReport);\n`);
 const NODE_22 = '22.23.5';
 const node22 = ensureNodeRelease(NODE_22, path.join(repo, 'test/.cache/node'));
+// The floor of Node 20's only ESM hook API: module.register with hooks that do nothing but pass on. Its hooks
+// thread starts a second V8 isolate that the main thread waits on.
+const emptyHooks = path.join(work, 'empty-hooks.mjs');
+writeFileSync(emptyHooks, 'export async function resolve(specifier, context, next) { return next(specifier, context); }\n');
+const emptyRegister = path.join(work, 'empty-register.mjs');
+writeFileSync(emptyRegister, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(emptyHooks).href)});\n`);
 let imports;
 let imports22;
 let full;
 try {
-  imports = compare([[importsOnly], ['--import', hook, importsOnly]], example);
+  imports = compare([[importsOnly], ['--import', hook, importsOnly], ['--import', emptyRegister, importsOnly]], example);
   imports22 = compare([[importsOnly], ['--import', hook, importsOnly]], example, node22);
   full = compare([['--import', hook, 'src/app.mjs']], example);
 } finally {
@@ -92,6 +98,7 @@ console.log(`load average at the end: ${(await import('node:os')).loadavg().map(
 | Start-up (median of ${RUNS} processes) | Without hook | With hook | Ratio (wall / CPU) or difference |
 | --- | ---: | ---: | ---: |
 | node-app packages imported, no isolated call, components built (Node ${process.versions.node}: module.register) | ${pair(imports[0])} | ${pair(imports[1])} | ${(imports[1].wall / imports[0].wall).toFixed(2)}x / ${(imports[1].cpu / imports[0].cpu).toFixed(2)}x |
+| floor on Node ${process.versions.node}: an empty module.register hook, same app | ${pair(imports[0])} | ${pair(imports[2])} | ${(imports[2].wall / imports[0].wall).toFixed(2)}x / ${(imports[2].cpu / imports[0].cpu).toFixed(2)}x |
 | the same on Node ${NODE_22} (module.registerHooks, in-thread) | ${pair(imports22[0])} | ${pair(imports22[1])} | ${(imports22[1].wall / imports22[0].wall).toFixed(2)}x / ${(imports22[1].cpu / imports22[0].cpu).toFixed(2)}x |
 | policy isolates nothing | ${pair(idle[0])} | ${pair(idle[1])} | +${ms(idle[1].wall - idle[0].wall)} / +${ms(idle[1].cpu - idle[0].cpu)} CPU |
 | examples/node-app (ESM), whole run with isolated calls | | ${pair(full[0])} | |
