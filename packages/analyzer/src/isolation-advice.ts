@@ -38,8 +38,12 @@ const WHY_NOT: Record<string, string> = {
 export function isolationAdvice(root: string, pkg: AuditedPackage, packages: AuditedPackage[]): IsolationAdvice {
   const manifest = readDescription(path.join(root, pkg.manifest));
   const detected = componentCapabilities(pkg, packages);
+  // As the build's check (isolation-blockers.ts): a native addon blocks wherever it is, but only the package's own
+  // processes, threads and computed loads do. A dependency's (pino's thread-stream worker, its real-require) sit on
+  // paths it guards or seldom takes; inside the component each such call is denied, and the audit reports it.
+  const own = (e: Evidence) => e.file.startsWith(`${pkg.dir}/`);
   const blockers = [...NEVER_IN_COMPONENT, 'dynamic-import' as const]
-    .map((capability) => ({ capability, evidence: (detected.get(capability)?.evidence ?? []).filter((e) => capability !== 'native' || NATIVE_CODE.test(e.detail)) }))
+    .map((capability) => ({ capability, evidence: (detected.get(capability)?.evidence ?? []).filter((e) => (capability === 'native' ? NATIVE_CODE.test(e.detail) : own(e))) }))
     .filter((b) => b.evidence.length > 0);
   if (blockers.length > 0) {
     const reasons = blockers.map((b) => `${WHY_NOT[b.capability]}${b.evidence[0] ? ` (${b.evidence[0].file}:${b.evidence[0].line})` : ''}`);
