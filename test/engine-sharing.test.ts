@@ -9,6 +9,9 @@ const SOURCE = `
   import misbehaving from 'misbehaving';
   import colors from 'attack-colors';
   const out = {};
+  // "ahead": calls come once the runtime has prepared both packages in the background (image decompressed on the
+  // thread pool, engine compiled off the main thread, a memory made ready), as a server's first request would.
+  if (process.argv[2] === 'ahead') await new Promise((resolve) => setTimeout(resolve, 1500));
   const attempt = (name, fn) => { try { out[name] = fn(); } catch (e) { out[name] = e.code ?? e.message; } };
   attempt('counters', () => [misbehaving.counter(), misbehaving.counter()]);
   attempt('red', () => colors.red('x'));
@@ -18,10 +21,10 @@ const SOURCE = `
 `;
 
 describe('one engine for packages of one world', () => {
-  for (const instance of ['shared', 'per-call']) {
-    it(`gives both packages the same engine id, and each instance its own package's memory ("instance": "${instance}")`, async () => {
+  for (const [instance, when] of [['shared', 'at once'], ['per-call', 'at once'], ['shared', 'ahead'], ['per-call', 'ahead']]) {
+    it(`gives both packages the same engine id, and each instance its own package's memory ("instance": "${instance}", prepared ${when})`, async () => {
       const entry = { isolate: true, instance, limits: { memoryMb: 64 } };
-      const app = await buildApp(`engine-sharing-${instance}`, { policy: { packages: { misbehaving: entry, 'attack-colors': entry } }, source: SOURCE });
+      const app = await buildApp(`engine-sharing-${instance}-${when === 'ahead' ? 'ahead' : 'now'}`, { policy: { packages: { misbehaving: entry, 'attack-colors': entry } }, source: SOURCE });
       const ids = app.compiled.map((c) => engineIdOf(readFileSync(path.join(c.dir, 'guest.core.wasm'))));
       expect(ids).toHaveLength(2);
       expect(ids[0]).toMatch(/^[0-9a-f]{64}$/);
@@ -35,7 +38,7 @@ describe('one engine for packages of one world', () => {
         expect(existsSync(path.join(output, folder, 'guest.core.wasm'))).toBe(false);
         expect(existsSync(path.join(output, folder, 'guest.core.wasm.image'))).toBe(true);
       }
-      const { result, status, stderr } = await runAppAsync(app);
+      const { result, status, stderr } = await runAppAsync(app, {}, when === 'ahead' ? ['ahead'] : []);
       expect(status, stderr).toBe(0);
       expect(result.counters).toEqual(instance === 'shared' ? [1, 2] : [1, 1]);
       expect(result.red).toBe('\u001b[31mx\u001b[39m');

@@ -73,8 +73,7 @@ const SETTLE_MS = 50;
 /**
  * Prepares the core modules of the component in `dir` before the first call needs them: read, split from
  * their memory image, and compiled (an engine already compiled for another package is not compiled again).
- * Preparing starts once the app's modules have loaded, one module per turn of the event loop, so start-up
- * itself pays nothing; the timers are unref'd, so a short script that never calls the package exits without
+ * Preparing starts once the app's modules have loaded, one module at a time, so start-up itself pays nothing; the timers are unref'd, so a short script that never calls the package exits without
  * waiting for them. A call that comes first prepares its module synchronously; a failure here is left for that
  * path to report where the call happens.
  */
@@ -109,8 +108,8 @@ function prepareNext(): void {
 /**
  * One core module made ready as instanceCoreModule would, with the engine compiled off the main thread
  * (WebAssembly.compile) and a packed image read and decompressed on the thread pool; only splitting a whole
- * module from its memory image runs on this thread. A call that comes while
- * this is under way prepares its module itself, and the first result stored is kept.
+ * module from its memory image runs on this thread. A call that comes while this is under way prepares its
+ * module itself, and the first result stored is kept.
  */
 async function prepare(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): Promise<void> {
   const key = keyOf(dir, file, memoryMb, recycleMemory);
@@ -122,11 +121,7 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       const module = await WebAssembly.compile(await readFile(engineFile(dir, snapshot.engineId)));
       if (!engines.has(snapshot.engineId)) engines.set(snapshot.engineId, module);
     }
-    if (loaded.has(key)) return;
-    const memories = new MemoryRecycler(snapshot);
-    memories.prepareOne(); // a fresh memory costs its page faults (about 10 ms here): pay them now
-    loaded.set(key, { module: engines.get(snapshot.engineId)!, memories });
-    return;
+    return keepPrepared(key, engines.get(snapshot.engineId)!, new MemoryRecycler(snapshot));
   }
   const bytes = capped(await readFile(path.join(dir, file)), memoryMb);
   const engineId = engineIdOf(bytes);
@@ -138,15 +133,17 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       if (!module) return;
       if (!engines.has(engineId)) engines.set(engineId, module);
     }
-    if (loaded.has(key)) return;
-    const memories = memoriesOf(snapshot);
-    memories.prepareOne();
-    loaded.set(key, { module: engines.get(engineId)!, memories });
-    return;
+    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot));
   }
   const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
   const module = fromSnapshot || (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
-  if (!loaded.has(key)) loaded.set(key, { module, memories: fromSnapshot && snapshot ? memoriesOf(snapshot) : undefined });
+  keepPrepared(key, module, fromSnapshot && snapshot ? memoriesOf(snapshot) : undefined);
+}
+
+function keepPrepared(key: string, module: WebAssembly.Module, memories: MemoryRecycler | undefined): void {
+  if (loaded.has(key)) return; // a call came first
+  memories?.prepareOne(); // a fresh memory costs its page faults (about 10 ms here): pay them now
+  loaded.set(key, { module, memories });
 }
 
 /** Resolves when every module queued by compileAhead is prepared (for benchmarks and tests; holds the process until then). */
