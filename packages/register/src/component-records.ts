@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ModuleShape } from '@isolate-deps/boundary';
 import type { Policy } from '@isolate-deps/policy';
 import type { IsolatedTarget } from './isolated-files.ts';
+import { toolVersion } from './tool-version.ts';
 
 /**
  * Which cached component serves one isolated package of one policy, written by `isolate-deps build` (or a
@@ -113,14 +114,18 @@ export function writePolicySnapshot(cacheDir: string, policy: Policy, text: stri
   const file = snapshotFile(cacheDir, policy.file);
   mkdirSync(path.dirname(file), { recursive: true });
   const staging = `${file}.${process.pid}.tmp`;
-  writeFileSync(staging, JSON.stringify({ textHash: textHash(text), policy }));
+  writeFileSync(staging, JSON.stringify({ textHash: textHash(text), tool: toolVersion(), policy }));
   renameSync(staging, file);
 }
 
+/**
+ * The snapshot for this exact text, written by this isolate-deps version: another version may parse the same text
+ * into another shape, and then every component record would look stale to this one.
+ */
 export function readPolicySnapshot(cacheDir: string, policyFile: string, text: string): Policy | undefined {
   try {
-    const snapshot = JSON.parse(readFileSync(snapshotFile(cacheDir, policyFile), 'utf8')) as { textHash: string; policy: Policy };
-    return snapshot.textHash === textHash(text) && snapshot.policy.file === policyFile ? snapshot.policy : undefined;
+    const snapshot = JSON.parse(readFileSync(snapshotFile(cacheDir, policyFile), 'utf8')) as { textHash: string; tool?: string; policy: Policy };
+    return snapshot.textHash === textHash(text) && snapshot.tool === toolVersion() && snapshot.policy.file === policyFile ? snapshot.policy : undefined;
   } catch {
     return undefined;
   }
