@@ -34,11 +34,13 @@ const registerInternals = {
 const cli = `${packages}cli/src/index.ts`;
 const hasCli = existsSync(cli);
 
-// Bundled into dist rather than loaded from node_modules: the runtime needs them as an app starts, where a
-// separate CommonJS package costs its resolution, export scan and compile (about 10 ms each at a register
-// start-up), and an app's bundler re-bundles dist/runtime.js with them inside anyway.
-const bundledDependencies = new Set(['picomatch', 'ipaddr.js']);
-const hostExternal = Object.keys(pkg.dependencies).filter((name) => !bundledDependencies.has(name));
+// Third-party packages the published package installs stay external; everything else is bundled into dist. The
+// runtime's picomatch and ipaddr.js are not dependencies for that reason: at a register start-up a separate
+// CommonJS package costs its resolution, export scan and compile (about 10 ms each), and an app's bundler
+// re-bundles dist/runtime.js with them inside anyway.
+const external = Object.keys(pkg.dependencies);
+// ES module bundles of CommonJS code need a real require for Node built-ins.
+const requireBanner = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
 
 // Host side: Node ESM; third-party dependencies stay external and install with the package.
 await build({
@@ -49,7 +51,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: hostExternal,
+  external,
   plugins: [vendoredToolchain],
   define: hostDefines,
   logLevel: 'warning',
@@ -75,7 +77,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  banner: { js: requireBanner },
   logLevel: 'warning',
 });
 
@@ -90,10 +92,10 @@ if (hasCli) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: hostExternal,
+    external,
     plugins: [vendoredToolchain],
     define: hostDefines,
-    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
     logLevel: 'warning',
   });
 }
@@ -107,8 +109,8 @@ if (hasCli) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: Object.keys(pkg.dependencies),
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    external,
+    banner: { js: requireBanner },
     logLevel: 'warning',
   });
 }
