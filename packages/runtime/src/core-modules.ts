@@ -62,9 +62,7 @@ export function allCoreModules(dir: string, memoryMb: number | undefined): Recor
 // Core modules to prepare ahead of their first call, one after the other.
 const ahead: (() => Promise<void>)[] = [];
 let aheadTimer: NodeJS.Timeout | undefined;
-let aheadTurn: NodeJS.Immediate | undefined;
-let aheadDoneResolve: (() => void) | undefined;
-let aheadDone: Promise<void> | undefined;
+// From the first module taken until the queue is empty: a package defined meanwhile joins the queue.
 let preparing = false;
 // How long the app must have defined no further isolated package before preparing starts: by then its module
 // graph has loaded. (Loading itself takes turns of the event loop, on Node 20 for each hooks-thread round trip.)
@@ -73,8 +71,8 @@ const SETTLE_MS = 50;
 /**
  * Prepares the core modules of the component in `dir` before the first call needs them: read, split from
  * their memory image, and compiled (an engine already compiled for another package is not compiled again).
- * Preparing starts once the app's modules have loaded, one module at a time, so start-up itself pays nothing; the timers are unref'd, so a short script that never calls the package exits without
- * waiting for them. A call that comes first prepares its module synchronously; a failure here is left for that
+ * Preparing starts once the app's modules have loaded, one module at a time, so start-up itself pays nothing;
+ * the timers are unref'd, so a short script that never calls the package exits without waiting for them. A call that comes first prepares its module synchronously; a failure here is left for that
  * path to report where the call happens.
  */
 export function compileAhead(dir: string, memoryMb: number | undefined, recycleMemory: boolean): void {
@@ -87,21 +85,21 @@ export function compileAhead(dir: string, memoryMb: number | undefined, recycleM
   const cores = new Set(files.filter((f) => CORE_FILE.test(f)));
   for (const f of files) if (f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length))) cores.add(f.slice(0, -IMAGE_SUFFIX.length));
   for (const file of cores) ahead.push(() => prepare(dir, file, memoryMb, recycleMemory));
-  if (aheadTurn || preparing) return;
+  if (preparing) return;
   clearTimeout(aheadTimer);
   aheadTimer = setTimeout(prepareNext, SETTLE_MS).unref();
 }
 
 function prepareNext(): void {
-  aheadTimer = aheadTurn = undefined;
+  aheadTimer = undefined;
   const next = ahead.shift();
   preparing = next !== undefined;
-  if (!next) return aheadDoneResolve?.();
+  if (!next) return;
   // A failure is reported by the call that needs this module, on the synchronous path.
   void next()
     .catch(() => {})
     .then(() => {
-      aheadTurn = setImmediate(prepareNext).unref();
+      setImmediate(prepareNext).unref();
     });
 }
 
@@ -144,20 +142,6 @@ function keepPrepared(key: string, module: WebAssembly.Module, memories: MemoryR
   if (loaded.has(key)) return; // a call came first
   memories?.prepareOne(); // a fresh memory costs its page faults (about 10 ms here): pay them now
   loaded.set(key, { module, memories });
-}
-
-/** Resolves when every module queued by compileAhead is prepared (for benchmarks and tests; holds the process until then). */
-export function coreModulesSettled(): Promise<void> {
-  if (ahead.length === 0 && !preparing) return Promise.resolve();
-  aheadDone ??= new Promise<void>((resolve) => {
-    const hold = setInterval(() => {}, 1 << 30);
-    aheadDoneResolve = () => {
-      clearInterval(hold);
-      aheadDone = aheadDoneResolve = undefined;
-      resolve();
-    };
-  });
-  return aheadDone;
 }
 
 function keyOf(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): string {

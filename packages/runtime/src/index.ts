@@ -16,7 +16,6 @@ export { snapshotMemory } from './memory-snapshot.ts';
 export { concat, section, sections, writeU32 } from './wasm-binary.ts';
 export { ENGINE_SECTION, engineIdOf } from './engine-id.ts';
 export { ENGINES_DIR, IMAGE_SUFFIX, packCore } from './packed-core.ts';
-export { coreModulesSettled } from './core-modules.ts';
 export { GUEST_CWD } from './fs-provider.ts';
 export { createHostImports, type BindingContext } from './host-bindings.ts';
 export { IsolatedPackage, type GuestExports, type Instantiate, type PackageManifest } from './isolated-package.ts';
