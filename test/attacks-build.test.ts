@@ -227,6 +227,41 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
     for (const canary of ALL_CANARIES) expect(run.stdout + run.stderr).not.toContain(canary);
   });
 
+  /** What each component in the build's cache says about when its package's top-level code runs. */
+  const loadedAt = (dir: string) =>
+    readdirSync(path.join(dir, 'cache'))
+      .map((entry) => path.join(dir, 'cache', entry, 'meta.json'))
+      .filter((file) => existsSync(file))
+      .map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { loadedAt: { when: string; why?: string } }).loadedAt);
+
+  it("esbuild: top-level code the build runs (to snapshot the loaded package) gets nothing of the build host; what it got is what a run without grants gets", () => {
+    const result = buildApp('load-time', 'esbuild', { 'attack-build-load-time': 'load-time' }, `import { leaked } from 'attack-build-load-time';\nconsole.log(JSON.stringify(leaked()));\n`);
+    expect(result.ok, result.error).toBe(true);
+    // Every read was refused by the guest itself, so the build could load the package: the snapshot holds these answers.
+    expect(loadedAt(result.dir)).toEqual([{ when: 'build' }]);
+    expectNoCanaryInArtifacts(result.dir);
+    const run = spawnSync(process.execPath, ['dist/app.mjs'], { cwd: result.dir, env: { PATH: process.env.PATH ?? '', BUILD_EXFIL_ENV_CANARY: CANARY.environ }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    for (const canary of ALL_CANARIES) expect(run.stdout + run.stderr).not.toContain(canary);
+    const got = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(got.env).toBeUndefined(); // JSON leaves the key out
+    expect(got).toMatchObject({ envKeys: [], envJson: '{}', cwd: '/project', listing: expect.stringMatching(/^refused: /), file: expect.stringMatching(/^refused: /), environ: expect.stringMatching(/^refused: /), config: expect.stringMatching(/^refused: /) });
+    // The refusals the build recorded are reported when the run first calls the package.
+    expect(run.stderr).toContain('denied env "BUILD_EXFIL_ENV_CANARY" to "attack-build-load-time"');
+  });
+
+  it('esbuild: with the variable granted, top-level code that reads it is not run at build time (the build notices the refused read) and reads the run\'s value', () => {
+    const policy = { 'attack-build-load-time': { isolate: true, allow: { env: ['BUILD_EXFIL_ENV_CANARY'] } } };
+    const result = buildApp('load-time-granted', 'esbuild', { 'attack-build-load-time': 'load-time' }, `import { leaked } from 'attack-build-load-time';\nconsole.log(JSON.stringify(leaked()));\n`, policy);
+    expect(result.ok, result.error).toBe(true);
+    expect(loadedAt(result.dir)).toEqual([{ when: 'first call', why: expect.stringContaining('env.get') }]);
+    expectNoCanaryInArtifacts(result.dir);
+    const run = spawnSync(process.execPath, ['dist/app.mjs'], { cwd: result.dir, env: { PATH: process.env.PATH ?? '', BUILD_EXFIL_ENV_CANARY: 'the-run-value' }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    for (const canary of ALL_CANARIES) expect(run.stdout + run.stderr).not.toContain(canary);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toMatchObject({ env: 'the-run-value', envKeys: ['BUILD_EXFIL_ENV_CANARY'] });
+  });
+
   it('esbuild: an honest package with its own JSON (import attribute) and a real dependency still builds and works, and so does a pnpm-installed package with nested dependencies and JSON tables', () => {
     const source = [
       `import { describe as say } from 'build-honest';`,

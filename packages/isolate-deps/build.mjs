@@ -118,7 +118,7 @@ if (hasCli) {
 // Guest side: the environment compiled into every component, pre-bundled with its libraries.
 // The host interfaces and the per-package config stay imports: the compiler resolves them per grant.
 const guestSrc = `${packages}guest/src/`;
-const guestEntries = ['serve.ts', 'denial.ts', ...readdirSync(`${guestSrc}node`).map((f) => `node/${f}`), ...readdirSync(`${guestSrc}denied`).map((f) => `denied/${f}`)];
+const guestEntries = ['serve.ts', 'preinit.ts', 'denial.ts', ...readdirSync(`${guestSrc}node`).map((f) => `node/${f}`), ...readdirSync(`${guestSrc}denied`).map((f) => `denied/${f}`)];
 await build({
   entryPoints: guestEntries.map((f) => ({ in: `${guestSrc}${f}`, out: f.replace(/\.ts$/, '') })),
   outdir: 'dist/guest',

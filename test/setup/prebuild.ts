@@ -63,6 +63,9 @@ export const COMPONENTS: Component[] = [
   { package: 'misbehaving', entry: allow({ env: ['A'] }), specifiers: ['misbehaving/load-spin'] },
   // timers
   { package: 'timer-probe' },
+  // pre-initialisation (test/preinit.test.ts)
+  { package: 'preinit-probe' },
+  { package: 'preinit-probe', entry: allow({ env: ['A'] }), specifiers: ['preinit-probe/reads-host'] },
   { package: 'lodash' },
   // the built-ins conformance test
   { package: 'builtins-probe', entry: { isolate: true, reviewed: PROCESSES_AND_THREADS }, specifiers: ['builtins-probe', 'builtins-probe/esm'] },

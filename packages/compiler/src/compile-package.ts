@@ -9,7 +9,7 @@ import type { PackagePolicy } from '@isolate-deps/policy';
 import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
 import { ComponentCache } from './component-cache.ts';
 import { buildComponent } from './componentize-pool.ts';
-import { bundleGuest } from './guest-bundle.ts';
+import { bundleGuest, PREINIT_REFUSED } from './guest-bundle.ts';
 import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';
 import { GUEST_CWD } from '@isolate-deps/runtime';
@@ -54,6 +54,8 @@ export interface CompiledPackage {
   /** The component's imports as read from the binary: only granted interfaces appear. */
   imports: string[];
   wit: string;
+  /** When the package's top-level code runs: at build time (in the snapshot), or at the first call and why. */
+  loadedAt: CacheMeta['loadedAt'];
   cacheHit: boolean;
   timings: { bundleMs: number; componentizeMs: number; describeMs: number };
 }
@@ -68,6 +70,8 @@ interface CacheMeta {
   wit: string;
   tools: Record<string, string>;
   componentBytes: number;
+  /** When the package's top-level code runs: at build time (in the snapshot), or at the first call and why. */
+  loadedAt: { when: 'build' } | { when: 'first call'; why: string };
 }
 
 /** The tools a component is built with: part of its cache key, so an entry built by others is never hit again. */
@@ -80,16 +84,19 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
   const { policy } = options;
   const started = performance.now();
   const wit = worldFor(policy.allow);
-  const bundle = await bundleGuest({
-    packageName: policy.name,
-    specifiers: options.specifiers,
-    resolveDir: options.resolveDir,
-    grant: policy.allow,
-    policyFileName: options.policyFileName,
-    cwd: GUEST_CWD,
-    onViolation: policy.onViolation,
-    hostInterfacesFromPackage: options.hostInterfacesFromPackage,
-  });
+  const bundleFor = (preinit: boolean) =>
+    bundleGuest({
+      packageName: policy.name,
+      specifiers: options.specifiers,
+      resolveDir: options.resolveDir,
+      grant: policy.allow,
+      policyFileName: options.policyFileName,
+      cwd: GUEST_CWD,
+      onViolation: policy.onViolation,
+      hostInterfacesFromPackage: options.hostInterfacesFromPackage,
+      preinit,
+    });
+  let bundle = await bundleFor(true);
   const bundleMs = performance.now() - started;
   const tools = componentTools();
   // The bundle text covers the package, its dependencies, the guest environment and the grant's module choices.
@@ -102,10 +109,18 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
   }
 
   const t1 = performance.now();
-  const built = await buildComponent(bundle.code, wit);
+  // The key stays that of the pre-initialising bundle: the entry it names holds whichever build these inputs give.
+  let loadedAt: CacheMeta['loadedAt'] = { when: 'build' };
+  const built = await buildComponent(bundle.code, wit).catch(async (error: Error) => {
+    const refusal = error.message.match(new RegExp(`${PREINIT_REFUSED} (.*)`))?.[1];
+    if (refusal === undefined) throw error;
+    loadedAt = { when: 'first call', why: refusal };
+    bundle = await bundleFor(false);
+    return buildComponent(bundle.code, wit);
+  });
   const componentizeMs = performance.now() - t1;
   const coreFiles = Object.keys(built.files).filter((f) => f.endsWith('.wasm'));
-  const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes };
+  const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes, loadedAt };
   // Describe in a scratch entry first, then write the real entry with the shapes: one atomic write.
   // One scratch entry per build: two builds of the same package must not remove each other's.
   const scratchKey = `${key}.describe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -124,7 +139,7 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
 }
 
 function pick(meta: CacheMeta) {
-  return { name: meta.name, version: meta.version, key: meta.key, coreFiles: meta.coreFiles, modules: meta.modules, imports: meta.imports, wit: meta.wit };
+  return { name: meta.name, version: meta.version, key: meta.key, coreFiles: meta.coreFiles, modules: meta.modules, imports: meta.imports, wit: meta.wit, loadedAt: meta.loadedAt };
 }
 
 /** Runs the component once, with no environment, files or network, to read what each root exports. */

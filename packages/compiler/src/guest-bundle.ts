@@ -6,7 +6,7 @@ import { GUEST_MODULE, confinementError, guestConfinement } from './guest-confin
 import { ALWAYS_DENIED_BUILTINS, BUILTIN_SPECIFIER, IMPLEMENTED_BUILTINS, builtinModuleSource, guestModule } from './guest-modules.ts';
 import { withModuleLocation } from './import-meta.ts';
 import { rewriteUnicodePropertyEscapes } from './unicode-regexps.ts';
-import { grantedInterfaces, type HostInterface } from './world.ts';
+import { grantedInterfaces, interfaceFunctions, type HostInterface } from './world.ts';
 
 export interface GuestBundleOptions {
   packageName: string;
@@ -28,6 +28,11 @@ export interface GuestBundleOptions {
    * skips the guest environment's own checks, so tests can attack the host directly.
    */
   hostInterfacesFromPackage?: boolean;
+  /**
+   * Load the package while the component is built (guest/preinit.ts), so the snapshot holds it loaded. A build
+   * whose package calls the host while loading then fails with PREINIT_REFUSED; build it again without.
+   */
+  preinit?: boolean;
 }
 
 export interface GuestBundle {
@@ -39,6 +44,11 @@ export interface GuestBundle {
 }
 
 const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
+/** Host calls that change nothing the guest sees: made at the first call when the package loads at build time. */
+const RECORDABLE = new Set(['boundary.report-denial', 'boundary.set-timer', 'console.write']);
+const HOST_FUNCTION_STANDINS = 'isolate-deps-host-standins';
+/** How a pre-initialising build fails when the package called the host while loading (the text guest/preinit.ts throws). */
+export const PREINIT_REFUSED = 'isolate-deps:preinit-refused';
 const ENTRY_FILE = 'isolate-deps-guest-entry.js';
 
 /** Bundles the package, its dependencies and the guest environment into the one ES module componentize-js takes. */
@@ -48,9 +58,12 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     .join('\n');
   const entry = [
     `import { createServer } from ${JSON.stringify(guestModule('serve'))};`,
+    `import { finishPreinit } from ${JSON.stringify(guestModule('preinit'))};`,
     `const server = createServer([\n${roots}\n]);`,
     'export const call = server.call;',
     'export const describe = server.describe;',
+    ...(options.preinit ? ['server.loadRoots();'] : []),
+    'finishPreinit();',
   ].join('\n');
 
   const result = await build({
@@ -92,6 +105,19 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
   return { code: rewriteUnicodePropertyEscapes(text), formats, inputs: Object.keys(result.metafile.inputs) };
 }
 
+/** A module exporting interface `name`'s functions as stand-ins that become the real imports once the component is built. */
+function hostFunctionStandIns(name: HostInterface): string {
+  const functions = interfaceFunctions(name);
+  return [
+    `import { ${functions.map((f) => `${f.js} as host_${f.js}`).join(', ')} } from ${JSON.stringify(`isolate:guest/${name}`)};`,
+    `import { hostFunction } from ${JSON.stringify(guestModule('preinit'))};`,
+    ...functions.map((f) => {
+      const qualified = `${name}.${f.wit}`;
+      return `export let ${f.js} = hostFunction(${JSON.stringify(qualified)}, host_${f.js}, (real) => { ${f.js} = real; }, ${RECORDABLE.has(qualified)});`;
+    }),
+  ].join('\n');
+}
+
 /** Resolves host interfaces, Node built-ins and the guest config the way the grant says. */
 function guestResolver(options: GuestBundleOptions): Plugin {
   const granted = new Set<HostInterface>(grantedInterfaces(options.grant));
@@ -101,9 +127,16 @@ function guestResolver(options: GuestBundleOptions): Plugin {
     setup(build) {
       build.onResolve({ filter: /^isolate:guest\// }, (args) => {
         const name = args.path.slice('isolate:guest/'.length) as HostInterface;
-        if (granted.has(name)) return { path: args.path, external: true };
-        return { path: guestModule(`denied/${name}`), pluginData: GUEST_MODULE };
+        if (!granted.has(name)) return { path: guestModule(`denied/${name}`), pluginData: GUEST_MODULE };
+        // Everyone reaches a granted interface through its stand-ins (guest/preinit.ts), which alone import it.
+        if (args.namespace === HOST_FUNCTION_STANDINS) return { path: args.path, external: true };
+        return { path: name, namespace: HOST_FUNCTION_STANDINS };
       });
+      build.onLoad({ filter: /.*/, namespace: HOST_FUNCTION_STANDINS }, (args) => ({
+        contents: hostFunctionStandIns(args.path as HostInterface),
+        loader: 'js',
+        resolveDir: options.resolveDir,
+      }));
       build.onResolve({ filter: /^isolate-deps:guest-config$/ }, () => ({ path: 'config', namespace: 'isolate-deps-config' }));
       build.onLoad({ filter: /.*/, namespace: 'isolate-deps-config' }, () => ({
         contents: `export default ${JSON.stringify({ packageName: options.packageName, policyFile: options.policyFileName, cwd: options.cwd, ...(options.onViolation === 'log' ? { onViolation: 'log' } : {}) })};`,

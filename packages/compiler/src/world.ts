@@ -43,6 +43,11 @@ const INTERFACES = {
 export type HostInterface = keyof typeof INTERFACES;
 export const HOST_INTERFACES = Object.keys(INTERFACES) as HostInterface[];
 
+/** The functions of a host interface as its guest module exports them: WIT `report-denial` is `reportDenial`. */
+export function interfaceFunctions(name: HostInterface): { wit: string; js: string }[] {
+  return [...INTERFACES[name].matchAll(/([a-z][a-z-]*): func/g)].map(([, wit]) => ({ wit: wit!, js: wit!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) }));
+}
+
 /** The host interfaces a grant lets the component import. `boundary` (denial reports) and `intl` are always there. */
 export function grantedInterfaces(grant: Grant): HostInterface[] {
   const granted: HostInterface[] = ['boundary', 'intl'];

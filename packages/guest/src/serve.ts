@@ -13,10 +13,11 @@ import './intl/index.ts';
 import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
 import { watchArguments, withWriteBack, type WatchedArguments } from './write-back.ts';
 import { syncStoredObjects } from './host-object-proxy.ts';
+import { hasRecordedCalls, makeRecordedCalls } from './preinit.ts';
 
 export interface Root {
   specifier: string;
-  /** Evaluates the package lazily: its top-level code must see the runtime host, not the build. */
+  /** Evaluates the package: at build time only if its top-level code calls no host function (preinit.ts). */
   load: () => unknown;
 }
 
@@ -26,20 +27,21 @@ const FUNCTION_BUILTINS = new Set(['length', 'name', 'prototype', 'caller', 'arg
 
 const WELL_KNOWN = new Set<unknown>([Symbol.iterator, Symbol.asyncIterator, Symbol.toPrimitive, Symbol.toStringTag, Symbol.hasInstance]);
 
-export function createServer(roots: Root[]): { call: (target: string, args: string) => string; describe: () => string } {
+export function createServer(roots: Root[]): { call: (target: string, args: string) => string; describe: () => string; loadRoots: () => void } {
   // Every root the app imports is evaluated on first use of any, in order, as Node evaluates them at import:
   // an import kept for its side effect (moment/locale/fr registering itself) then runs. A root that fails to
   // load throws when it is used, as before.
   let loaded: { value?: unknown; error?: unknown }[] | undefined;
-  const rootValue = (index: number): unknown => {
-    loaded ??= roots.map((root) => {
+  const loadRoots = () =>
+    (loaded ??= roots.map((root) => {
       try {
         return { value: root.load() };
       } catch (error) {
         return { error };
       }
-    });
-    const root = loaded[index];
+    }));
+  const rootValue = (index: number): unknown => {
+    const root = loadRoots()[index];
     if (!root) throw new Error(`isolate-deps: no root ${index}`);
     if ('error' in root) throw root.error;
     return root.value;
@@ -78,6 +80,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
     if (target === Op.ping) return '0';
     let watched: WatchedArguments | undefined;
     try {
+      if (hasRecordedCalls) makeRecordedCalls();
       beginTurn();
       handles.flushDroppedCallbacks();
       if (target.charCodeAt(0) === 99 /* Op.apply */ && target.charCodeAt(1) !== 35 /* # */ && args.charCodeAt(0) !== 126 /* TAGGED_MARK */) {
@@ -141,6 +144,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
 
   function describe(): string {
     try {
+      if (hasRecordedCalls) makeRecordedCalls();
       const shapes: ExportShape[] = roots.map((_root, index) => shapeOf(rootValue(index), 0, new Set()));
       return `0${JSON.stringify(shapes)}`;
     } catch (error) {
@@ -148,7 +152,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
     }
   }
 
-  return { call, describe };
+  return { call, describe, loadRoots: () => void loadRoots() };
 }
 
 function propertyKey(key: unknown): PropertyKey {
