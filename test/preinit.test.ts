@@ -65,4 +65,23 @@ describe('pre-initialisation: packages loaded at build time', () => {
     expect(a!.random).not.toBe(b!.random);
     expect(a!.bytes).not.toEqual(b!.bytes);
   });
+
+  it('a package that reads the clock in a promise job its top-level code queued is loaded at its first call too', async () => {
+    const source = `
+      import probe from 'preinit-probe/reads-later';
+      const before = Date.now();
+      const first = probe.later();
+      const second = probe.later();
+      console.log(JSON.stringify({ before, after: Date.now(), first, second }));
+    `;
+    const app = await buildApp('preinit-reads-later', { policy: { packages: { 'preinit-probe': { isolate: true } } }, source });
+    expect(app.compiled.map((c) => c.loadedAt)).toEqual([{ when: 'first call', why: "the package's top-level code called clock.now" }]);
+    const run = runApp(app);
+    expect(run.status, run.stderr).toBe(0);
+    const got = run.result as { before: number; after: number; first: unknown; second: number };
+    // Loaded by the first call, whose job queue runs when it returns: the second call sees the time it read.
+    expect(got.first).toBe('pending');
+    expect(got.second).toBeGreaterThanOrEqual(got.before);
+    expect(got.second).toBeLessThanOrEqual(got.after);
+  });
 });

@@ -66,6 +66,7 @@ export const COMPONENTS: Component[] = [
   // pre-initialisation (test/preinit.test.ts)
   { package: 'preinit-probe' },
   { package: 'preinit-probe', entry: allow({ env: ['A'] }), specifiers: ['preinit-probe/reads-host'] },
+  { package: 'preinit-probe', specifiers: ['preinit-probe/reads-later'] },
   { package: 'lodash' },
   // the built-ins conformance test
   { package: 'builtins-probe', entry: { isolate: true, reviewed: PROCESSES_AND_THREADS }, specifiers: ['builtins-probe', 'builtins-probe/esm'] },

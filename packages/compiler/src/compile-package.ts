@@ -9,6 +9,7 @@ import type { PackagePolicy } from '@isolate-deps/policy';
 import { IsolatedPackage, type Instantiate } from '@isolate-deps/runtime';
 import { ComponentCache } from './component-cache.ts';
 import { buildComponent } from './componentize-pool.ts';
+import type { BuiltComponent } from './componentize.ts';
 import { bundleGuest, PREINIT_REFUSED } from './guest-bundle.ts';
 import { BINDINGS_REVISION } from './jco-bindings.ts';
 import { worldFor } from './world.ts';
@@ -108,46 +109,62 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
     return { ...pick(hit), dir: cache.entryDir(key), cacheHit: true, timings: { bundleMs, componentizeMs: 0, describeMs: 0 } };
   }
 
-  const t1 = performance.now();
   // The key stays that of the pre-initialising bundle: the entry it names holds whichever build these inputs give.
+  const timings = { bundleMs, componentizeMs: 0, describeMs: 0 };
   let loadedAt: CacheMeta['loadedAt'] = { when: 'build' };
-  const built = await buildComponent(bundle.code, wit).catch(async (error: Error) => {
-    const refusal = error.message.match(new RegExp(`${PREINIT_REFUSED} (.*)`))?.[1];
-    if (refusal === undefined) throw error;
-    loadedAt = { when: 'first call', why: refusal };
+  let result = await buildAndDescribe(bundle.code, wit, key, cache, options, timings);
+  if ('refusal' in result) {
+    loadedAt = { when: 'first call', why: result.refusal };
     bundle = await bundleFor(false);
-    return buildComponent(bundle.code, wit);
-  });
-  const componentizeMs = performance.now() - t1;
+    result = await buildAndDescribe(bundle.code, wit, key, cache, options, timings);
+    if ('refusal' in result) throw new Error(`isolate-deps: "${policy.name}" called the host while its component was built: ${result.refusal}`);
+  }
+  const { built, shapes } = result;
   const coreFiles = Object.keys(built.files).filter((f) => f.endsWith('.wasm'));
   const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes, loadedAt };
-  // Describe in a scratch entry first, then write the real entry with the shapes: one atomic write.
-  // One scratch entry per build: two builds of the same package must not remove each other's.
-  const scratchKey = `${key}.describe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const scratch = cache.write(scratchKey, { ...built.files, 'package.json': '{"type":"module"}' }, { ...meta, incomplete: true });
-  const t2 = performance.now();
-  let shapes: ExportShape[];
-  try {
-    shapes = await describe(scratch, options, policy);
-  } finally {
-    cache.remove(scratchKey); // also when the package fails to load: no scratch entry is left behind
-  }
-  const describeMs = performance.now() - t2;
   meta.modules = options.specifiers.map((specifier, i) => ({ specifier, format: bundle.formats[i] ?? 'cjs', root: shapes[i] ?? { kind: 'object', props: {} } }));
   const dir = cache.write(key, { ...built.files, 'world.wit': wit, 'guest-bundle.js': bundle.code }, meta);
-  return { ...pick(meta), dir, cacheHit: false, timings: { bundleMs, componentizeMs, describeMs } };
+  return { ...pick(meta), dir, cacheHit: false, timings };
+}
+
+/**
+ * Builds the component and reads its export shapes; or, for a pre-initialised component whose package called the
+ * host while loading, the call that was refused (guest/preinit.ts).
+ */
+async function buildAndDescribe(guestCode: string, wit: string, key: string, cache: ComponentCache, options: CompileOptions, timings: CompiledPackage['timings']): Promise<{ built: BuiltComponent; shapes: ExportShape[] } | { refusal: string }> {
+  const t1 = performance.now();
+  const built = await buildComponent(guestCode, wit);
+  const t2 = performance.now();
+  timings.componentizeMs += t2 - t1;
+  // Describe in a scratch entry first; the caller then writes the real entry with the shapes: one atomic write.
+  // One scratch entry per build: two builds of the same package must not remove each other's.
+  const scratchKey = `${key}.describe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const scratch = cache.write(scratchKey, { ...built.files, 'package.json': '{"type":"module"}' }, { name: options.policy.name, version: options.version, key, incomplete: true });
+  try {
+    return { built, shapes: await describe(scratch, options, options.policy) };
+  } catch (error) {
+    const refusal = (error as Error).message.match(new RegExp(`${PREINIT_REFUSED} (.*)`))?.[1];
+    if (refusal !== undefined) return { refusal };
+    throw error;
+  } finally {
+    cache.remove(scratchKey); // also when the package fails to load: no scratch entry is left behind
+    timings.describeMs += performance.now() - t2;
+  }
 }
 
 function pick(meta: CacheMeta) {
   return { name: meta.name, version: meta.version, key: meta.key, coreFiles: meta.coreFiles, modules: meta.modules, imports: meta.imports, wit: meta.wit, loadedAt: meta.loadedAt };
 }
 
+const DESCRIBE_BUDGET_MS = 120_000;
+
 /** Runs the component once, with no environment, files or network, to read what each root exports. */
 async function describe(dir: string, options: CompileOptions, policy: PackagePolicy): Promise<ExportShape[]> {
   const { instantiate } = (await import(pathToFileURL(path.join(dir, 'guest.mjs')).href)) as { instantiate: Instantiate };
   const pkg = new IsolatedPackage(
     { name: policy.name, version: options.version, grant: policy.allow, policyFile: options.policyFileName, root: options.root, componentDir: dir, instantiate },
-    { inert: true },
+    // Top-level code that never finishes must fail the build, not hang it (a cold, busy machine gets time to spare).
+    { inert: true, deadlineMs: DESCRIBE_BUDGET_MS },
   );
   try {
     return pkg.describe();

@@ -29,8 +29,8 @@ export interface GuestBundleOptions {
    */
   hostInterfacesFromPackage?: boolean;
   /**
-   * Load the package while the component is built (guest/preinit.ts), so the snapshot holds it loaded. A build
-   * whose package calls the host while loading then fails with PREINIT_REFUSED; build it again without.
+   * Load the package while the component is built (guest/preinit.ts), so the snapshot holds it loaded. If the
+   * package called the host while loading, the component's first call fails with PREINIT_REFUSED: build it again without.
    */
   preinit?: boolean;
 }
@@ -47,7 +47,7 @@ const NET_BUILTINS = new Set(['http', 'https', 'dns', 'http2']);
 /** Host calls that change nothing the guest sees: made at the first call when the package loads at build time. */
 const RECORDABLE = new Set(['boundary.report-denial', 'boundary.set-timer', 'console.write']);
 const HOST_FUNCTION_STANDINS = 'isolate-deps-host-standins';
-/** How a pre-initialising build fails when the package called the host while loading (the text guest/preinit.ts throws). */
+/** How a pre-initialised component fails its first call when its package called the host while loading (guest/preinit.ts). */
 export const PREINIT_REFUSED = 'isolate-deps:preinit-refused';
 const ENTRY_FILE = 'isolate-deps-guest-entry.js';
 
@@ -58,12 +58,10 @@ export async function bundleGuest(options: GuestBundleOptions): Promise<GuestBun
     .join('\n');
   const entry = [
     `import { createServer } from ${JSON.stringify(guestModule('serve'))};`,
-    `import { finishPreinit } from ${JSON.stringify(guestModule('preinit'))};`,
     `const server = createServer([\n${roots}\n]);`,
     'export const call = server.call;',
     'export const describe = server.describe;',
     ...(options.preinit ? ['server.loadRoots();'] : []),
-    'finishPreinit();',
   ].join('\n');
 
   const result = await build({

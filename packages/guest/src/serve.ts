@@ -13,7 +13,7 @@ import './intl/index.ts';
 import { encodeThrown, functionLength, GuestHandles } from './handles.ts';
 import { watchArguments, withWriteBack, type WatchedArguments } from './write-back.ts';
 import { syncStoredObjects } from './host-object-proxy.ts';
-import { hasRecordedCalls, makeRecordedCalls } from './preinit.ts';
+import { running, startRun } from './preinit.ts';
 
 export interface Root {
   specifier: string;
@@ -80,7 +80,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
     if (target === Op.ping) return '0';
     let watched: WatchedArguments | undefined;
     try {
-      if (hasRecordedCalls) makeRecordedCalls();
+      if (!running) startRun();
       beginTurn();
       handles.flushDroppedCallbacks();
       if (target.charCodeAt(0) === 99 /* Op.apply */ && target.charCodeAt(1) !== 35 /* # */ && args.charCodeAt(0) !== 126 /* TAGGED_MARK */) {
@@ -144,7 +144,7 @@ export function createServer(roots: Root[]): { call: (target: string, args: stri
 
   function describe(): string {
     try {
-      if (hasRecordedCalls) makeRecordedCalls();
+      if (!running) startRun();
       const shapes: ExportShape[] = roots.map((_root, index) => shapeOf(rootValue(index), 0, new Set()));
       return `0${JSON.stringify(shapes)}`;
     } catch (error) {

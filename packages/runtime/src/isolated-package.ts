@@ -51,12 +51,13 @@ export class IsolatedPackage {
   /** Set by the first violation under "onViolation": "terminate"; from then on every call fails. */
   private terminatedBy: Violation | undefined;
 
-  constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean } = {}) {
+  /** `inert`: no environment, files or network, for the build's describe; `deadlineMs` then bounds each call. */
+  constructor(readonly manifest: PackageManifest, private readonly options: { inert?: boolean; deadlineMs?: number } = {}) {
     const execution = manifest.execution ?? DEFAULT_EXECUTION;
     const timeoutMs = execution.limits.timeoutMs;
     const inWorker = execution.thread === 'worker' && timeoutMs !== undefined && !options.inert;
     // In the calling thread a time limit is a V8 watchdog around each call (call-deadline.ts); a worker times its own calls.
-    this.deadlineMs = inWorker || options.inert ? undefined : timeoutMs;
+    this.deadlineMs = inWorker ? undefined : options.inert ? options.deadlineMs : timeoutMs;
     this.pool = new InstancePool(manifest.name, execution.instance, execution.poolSize, () => {
       const id = this.nextInstanceId++;
       if (inWorker) return createWorkerSlot(id, manifest, timeoutMs!);
