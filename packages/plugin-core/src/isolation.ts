@@ -108,7 +108,9 @@ export function createIsolation(options: IsolationOptions, workingDir: string, p
             hostInterfacesFromPackage: options.hostInterfacesFromPackages?.includes(name),
           });
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          progress(`isolate-deps: isolated ${label} in ${seconds} s${result.cacheHit ? ' (from the cache)' : ''}`);
+          // Said because it costs the package's first call its top-level code (docs/preinit.md).
+          const loads = result.loadedAt.when === 'first call' ? `; it loads at its first call (${result.loadedAt.why})` : '';
+          progress(`isolate-deps: isolated ${label} in ${seconds} s${result.cacheHit ? ' (from the cache)' : ''}${loads}`);
           options.onCompiled?.(result);
           return result;
         })();
