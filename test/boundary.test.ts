@@ -72,6 +72,9 @@ const scenarios = {
     const options = {};
     try { m.mutateThenThrow(options); } catch (e) { return [options, e.name]; }
   },
+  // A string result crosses as it is when UTF-8 carries it unchanged, else as JSON (lone surrogates).
+  strings: (m) => ['', '0', '1', 's', 'W3:abc0"x"', '"quoted"', 'back\\\\slash', 'line\\nbreak\\r\\t\\u0000\\u001f', '\\u00e9\\u65e5\\u672c', '\\ud83d\\ude00', '\\ud800', 'a\\udc00b', '\\udc00\\ud800', 'x'.repeat(10_000)]
+    .map((s) => [m.echo(s), m.upper(s), m.echo(s) === s]),
   callbackWritesBack: (m) => m.callbackChanges((token) => { token.type = 'strong'; token.text = token.text.toUpperCase(); token.children[0].type = 'changed'; token.children.push({ type: 'added' }); }),
 };
 
@@ -183,6 +186,7 @@ describe('the boundary carries real APIs unchanged', () => {
   it('writes back cycles a package adds, keeping the identity of nested originals', same('writeBackCycles'));
   it('writes back changes made before the package threw', same('writeBackBeforeThrow'));
   it('writes back changes a host callback makes to the guest objects it was passed', same('callbackWritesBack'));
+  it('returns strings unchanged: quotes, escapes, control characters, non-ASCII, surrogate pairs and lone surrogates', same('strings'));
 
   it('leaves frozen host objects and accessors alone when writing back, and never replaces a class instance (which the package reached live)', () => {
     expect(run.result.writeBackBounds).toEqual({ frozen: [['nested', 'keep'], 1, 0], instanceKept: true, instanceLevel: 99, getterKept: true, changed: 2 });

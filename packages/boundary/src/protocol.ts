@@ -42,6 +42,14 @@ export const Op = {
  */
 export const TAGGED_MARK = '~';
 
+/**
+ * A reply to `call` starts with its status: "0" and the encoded value, "1" and the encoded error, or this mark and
+ * a string value as it is. The guest sends a string result so when UTF-8 carries it unchanged (no lone surrogate):
+ * the engine's own bindings copy a reply out one interpreted step per character, so JSON's quotes and escapes
+ * cost time there, and the host then needs no JSON.parse.
+ */
+export const STRING_REPLY = 's';
+
 export type OpCode = (typeof Op)[keyof typeof Op];
 
 /** The kind of guest value behind a handle, so the host can build the right stand-in. */

@@ -32,6 +32,8 @@ export class GuestHandles implements Handles {
   private readonly callbackIds = new WeakMap<object, number>();
   private readonly droppedCallbacks: number[] = [];
   private sweepAt = SWEEP_MIN;
+  /** Whether flushDroppedCallbacks has anything to do: read on every call, where a method call costs more. */
+  flushDue = false;
   private readonly callbackRegistry =
     typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((id) => this.callbackCollected(id)) : undefined;
 
@@ -107,6 +109,8 @@ export class GuestHandles implements Handles {
   flushDroppedCallbacks(): void {
     // The engine may never run FinalizationRegistry jobs (no event loop); its GC still clears WeakRefs.
     if (this.callbacks.size >= this.sweepAt) this.sweepCallbacks();
+    // A sweep leaves fewer callbacks than sweepAt; what it dropped goes now.
+    this.flushDue = false;
     if (this.droppedCallbacks.length === 0) return;
     releaseCallbacks(new Uint32Array(this.droppedCallbacks.splice(0)));
   }
@@ -121,6 +125,7 @@ export class GuestHandles implements Handles {
     if (!entry || entry.fn.deref() !== undefined) return;
     this.callbacks.delete(id);
     this.droppedCallbacks.push(id, entry.received);
+    this.flushDue = true;
   }
 
   /** A host function's stand-in, or with `liveObject` (its kind) a live host object's. */
@@ -147,6 +152,7 @@ export class GuestHandles implements Handles {
       Object.defineProperty(fn, 'length', { value: length });
     }
     this.callbacks.set(id, { fn: new WeakRef(fn), received: (entry?.received ?? 0) + 1 });
+    if (this.callbacks.size >= this.sweepAt) this.flushDue = true;
     this.callbackIds.set(fn, id);
     this.callbackRegistry?.register(fn, id);
     return fn;

@@ -28,11 +28,17 @@ const RESPONSE_PROTOTYPE: object = {
  */
 const storedThisCall = new Map<HostObjectRequest, Map<string, object>>();
 
+/** Whether storedThisCall holds anything: read at the end of every call, where a function call costs more. */
+export let storedObjectsPending = false;
+
 /** Sends the objects stored this call again; at the end of the call, forgets them. Never throws. */
 export function syncStoredObjects(endOfCall: boolean): void {
   if (storedThisCall.size === 0) return;
   const batches = [...storedThisCall];
-  if (endOfCall) storedThisCall.clear();
+  if (endOfCall) {
+    storedThisCall.clear();
+    storedObjectsPending = false;
+  }
   for (const [request, writes] of batches) {
     for (const [key, value] of writes) {
       try {
@@ -59,6 +65,7 @@ export function hostObjectProxy(kind: string, request: HostObjectRequest): objec
     let writes = storedThisCall.get(request);
     if (!writes) storedThisCall.set(request, (writes = new Map()));
     writes.set(key, value);
+    storedObjectsPending = true;
   };
   // Holds what lives on the guest side only: symbol keys and non-configurable definitions (Proxy invariants).
   const local: object = {};

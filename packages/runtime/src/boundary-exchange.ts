@@ -1,4 +1,4 @@
-import { applyWriteBack, BoundaryLimitError, decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, splitWriteBack, type Handles } from '@isolate-deps/boundary';
+import { applyWriteBack, BoundaryLimitError, decode, DEFAULT_MAX_DECODE_LENGTH, encodeMarked, splitWriteBack, STRING_REPLY, type Handles } from '@isolate-deps/boundary';
 import { DetachedHandles, IsolateHandleExpiredError, isStandIn, sessionOf, type BoundarySession, type SessionOwner } from './boundary-session.ts';
 
 /**
@@ -59,15 +59,20 @@ export class BoundaryExchange {
   settle(reply: string): unknown {
     if (this.hostFailure) throw this.hostFailure.error;
     let value: unknown;
+    const status = reply[0];
     try {
       const decodeOptions = { maxLength: this.maxReply, from: `"${this.owner.packageName}"` };
       // The package changed the plain arguments it was passed: the caller's objects change too, as in Node.
       if (this.writeBack !== undefined) applyWriteBack(this.args, decode(this.writeBack, this.handles, decodeOptions), isStandIn);
-      value = reply.length > 1 ? decode(reply.slice(1), this.handles, decodeOptions) : undefined;
+      if (status === STRING_REPLY) {
+        // A string as it is: the same size limit as for one to decode.
+        if (reply.length - 1 > this.maxReply) throw new BoundaryLimitError(reply.length - 1, this.maxReply, decodeOptions.from);
+        value = reply.slice(1);
+      } else value = reply.length > 1 ? decode(reply.slice(1), this.handles, decodeOptions) : undefined;
     } finally {
       this.session?.callEnded();
     }
-    if (reply[0] === '0') return value;
+    if (status === '0' || status === STRING_REPLY) return value;
     throw this.owner.hostError(value);
   }
 }

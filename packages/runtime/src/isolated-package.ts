@@ -1,4 +1,4 @@
-import { decode, DEFAULT_MAX_DECODE_LENGTH, Op, rebuildError, type ExportShape } from '@isolate-deps/boundary';
+import { decode, DEFAULT_MAX_DECODE_LENGTH, Op, rebuildError, STRING_REPLY, type ExportShape } from '@isolate-deps/boundary';
 import type { Grant } from '@isolate-deps/policy';
 import { BoundaryExchange } from './boundary-exchange.ts';
 import { CallDeadlineExceeded, trackCall, withinDeadline } from './call-deadline.ts';
@@ -144,7 +144,7 @@ export class IsolatedPackage {
         this.pool.discard(slot, 'terminated');
         throw new IsolateTerminatedError(this.manifest.name, this.terminatedBy);
       }
-      if (reply[0] !== '0') {
+      if (reply[0] !== '0' && reply[0] !== STRING_REPLY) {
         outcome = 'error';
         // SpiderMonkey reports a failed memory.grow as a catchable "out of memory": the guest lives on with
         // a full memory, so treat it as the memory limit and replace the instance.
