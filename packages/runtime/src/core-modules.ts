@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { engineIdOf } from './engine-id.ts';
 import { capMemory } from './memory-cap.ts';
@@ -39,8 +38,9 @@ export function instanceCoreModule(dir: string, file: string, memoryMb: number |
   if (!found) {
     found = packedEngine(dir, file, memoryMb, mode);
     if (!found) {
-      const bytes = capped(readFileSync(path.join(dir, file)), memoryMb);
-      found = sharedEngine(bytes) ?? ownModule(bytes, mode === 'per-call');
+      const read = readTransient(path.join(dir, file));
+      const bytes = capped(read.bytes, memoryMb);
+      found = sharedEngine(bytes, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, read.identity) : undefined) ?? ownModule(bytes, mode === 'per-call');
     }
     loaded.set(key, found);
   }
@@ -126,7 +126,8 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
     return keepPrepared(key, engines.get(snapshot.engineId)!, packedMemories(snapshot, mode));
   }
   const recycleMemory = mode === 'per-call';
-  const bytes = capped(await readFile(path.join(dir, file)), memoryMb);
+  const read = await readTransientAsync(path.join(dir, file));
+  const bytes = capped(read.bytes, memoryMb);
   const engineId = engineIdOf(bytes);
   const snapshot = engineId !== undefined ? snapshotMemory(bytes, { anySize: true }) : recycleMemory ? snapshotMemory(bytes) : undefined;
   if (engineId !== undefined) {
@@ -136,7 +137,7 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       if (!module) return;
       if (!engines.has(engineId)) engines.set(engineId, module);
     }
-    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot));
+    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, read.identity) : undefined));
   }
   const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
   const module = fromSnapshot || (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
@@ -179,8 +180,11 @@ function packedMemories(image: ReturnType<typeof unpackImage>, mode: InstanceMod
   return new MemoryRecycler(image, mode === 'shared' ? image.unpackAgain : undefined);
 }
 
-/** The shared engine for a module that names one, with this package's memories (the cap is in their descriptor). */
-function sharedEngine(bytes: Uint8Array): CoreModule | undefined {
+/**
+ * The shared engine for a module that names one, with this package's memories (the cap is in their descriptor).
+ * With `reload` (a shared instance), the memory image is dropped once written, as a packed one is.
+ */
+function sharedEngine(bytes: Uint8Array, reload: (() => MemorySnapshot) | undefined): CoreModule | undefined {
   const engineId = engineIdOf(bytes);
   if (engineId === undefined) return undefined;
   const snapshot = snapshotMemory(bytes, { anySize: true });
@@ -191,7 +195,15 @@ function sharedEngine(bytes: Uint8Array): CoreModule | undefined {
     if (!module) return undefined;
     engines.set(engineId, module);
   }
-  return { module, memories: memoriesOf(snapshot) };
+  return { module, memories: memoriesOf(snapshot, reload) };
+}
+
+/** The memory image of a module that names its engine, read again from its file to replace a shared instance. */
+function snapshotAgain(dir: string, file: string, memoryMb: number | undefined, identity: string): MemorySnapshot {
+  const read = readTransient(path.join(dir, file));
+  const snapshot = read.identity === identity ? snapshotMemory(capped(read.bytes, memoryMb), { anySize: true }) : undefined;
+  if (!snapshot) throw new Error(`isolate-deps: ${path.join(dir, file)} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
+  return snapshot;
 }
 
 function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {
@@ -201,8 +213,8 @@ function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {
   return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) };
 }
 
-function memoriesOf({ descriptor, image, written }: MemorySnapshot): MemoryRecycler {
-  return new MemoryRecycler({ descriptor, image, written });
+function memoriesOf({ descriptor, image, written }: MemorySnapshot, reload?: () => MemorySnapshot): MemoryRecycler {
+  return new MemoryRecycler({ descriptor, image, written }, reload);
 }
 
 // Code that names data segments (memory.init, data.drop) needs them: such a module keeps its own memory.

@@ -7,7 +7,6 @@
  * Image file: u32 (little-endian) length of a JSON header, the header, then the brotli-compressed bytes of
  * the written ranges in order.
  */
-import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompress, brotliDecompressSync, constants, type BrotliOptions } from 'node:zlib';
 import { engineIdOf } from './engine-id.ts';
@@ -64,9 +63,9 @@ type UnpackedImage = MemoryContents & {
 /** The memory contents of a packed image, with the memory cap of `memoryMb` (as capMemory would set it). */
 export function unpackImage(dir: string, file: string, memoryMb: number | undefined): UnpackedImage {
   const imageFile = path.join(dir, file + IMAGE_SUFFIX);
-  const { bytes, stats } = readTransient(imageFile);
+  const { bytes, identity } = readTransient(imageFile);
   const { header, body } = readHeader(bytes);
-  return unpacked(imageFile, identityOf(stats), header, brotliDecompressSync(body, decompressOptions(header)), memoryMb);
+  return unpacked(imageFile, identity, header, brotliDecompressSync(body, decompressOptions(header)), memoryMb);
 }
 
 /**
@@ -75,24 +74,19 @@ export function unpackImage(dir: string, file: string, memoryMb: number | undefi
  */
 export async function unpackImageAsync(dir: string, file: string, memoryMb: number | undefined): Promise<UnpackedImage> {
   const imageFile = path.join(dir, file + IMAGE_SUFFIX);
-  const { bytes, stats } = await readTransientAsync(imageFile);
+  const { bytes, identity } = await readTransientAsync(imageFile);
   const { header, body } = readHeader(bytes);
-  return unpacked(imageFile, identityOf(stats), header, await brotliDecompressAsync(body, decompressOptions(header)), memoryMb);
+  return unpacked(imageFile, identity, header, await brotliDecompressAsync(body, decompressOptions(header)), memoryMb);
 }
 
 function unpacked(imageFile: string, identity: string, header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): UnpackedImage {
   const unpackAgain = (): MemoryContents => {
     const again = readTransient(imageFile);
     // Another image under the same name (an app deployed over the running one) could hold another package.
-    if (identityOf(again.stats) !== identity) throw new Error(`isolate-deps: ${imageFile} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
+    if (again.identity !== identity) throw new Error(`isolate-deps: ${imageFile} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
     return contentsOf(header, brotliDecompressSync(readHeader(again.bytes).body, decompressOptions(header)), memoryMb);
   };
   return { ...contentsOf(header, packed, memoryMb), unpackAgain };
-}
-
-/** What tells a file apart from one written or moved over it later. */
-function identityOf(stats: BigIntStats): string {
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
 
 /**

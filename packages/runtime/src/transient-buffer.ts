@@ -15,8 +15,15 @@ import { open } from 'node:fs/promises';
 /** The smallest allocation that glibc's free() does not take as a new threshold (its limit is 32 MiB). */
 export const TRANSIENT_BYTES = 32 * 1024 * 1024 + 1;
 
-/** A file's bytes, in a buffer allocated as above, and its stats as of the read. */
-export function readTransient(file: string): { bytes: Buffer<ArrayBuffer>; stats: BigIntStats } {
+/** A file's bytes, in a buffer allocated as above. */
+export interface TransientRead {
+  bytes: Buffer<ArrayBuffer>;
+  /** What tells this file apart from one written or moved over it later (device, inode, size, times). */
+  identity: string;
+}
+
+/** Reads a whole file into a buffer allocated as above. */
+export function readTransient(file: string): TransientRead {
   const fd = openSync(file, 'r');
   try {
     const stats = fstatSync(fd, { bigint: true });
@@ -27,14 +34,14 @@ export function readTransient(file: string): { bytes: Buffer<ArrayBuffer>; stats
       if (read === 0) break;
       length += read;
     }
-    return { bytes: bytes.subarray(0, length), stats };
+    return { bytes: bytes.subarray(0, length), identity: identityOf(stats) };
   } finally {
     closeSync(fd);
   }
 }
 
 /** readTransient on libuv's thread pool. */
-export async function readTransientAsync(file: string): Promise<{ bytes: Buffer<ArrayBuffer>; stats: BigIntStats }> {
+export async function readTransientAsync(file: string): Promise<TransientRead> {
   const handle = await open(file, 'r');
   try {
     const stats = await handle.stat({ bigint: true });
@@ -45,8 +52,12 @@ export async function readTransientAsync(file: string): Promise<{ bytes: Buffer<
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    return { bytes: bytes.subarray(0, length), stats };
+    return { bytes: bytes.subarray(0, length), identity: identityOf(stats) };
   } finally {
     await handle.close();
   }
+}
+
+function identityOf(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
