@@ -38,9 +38,10 @@ export function instanceCoreModule(dir: string, file: string, memoryMb: number |
   if (!found) {
     found = packedEngine(dir, file, memoryMb, mode);
     if (!found) {
-      const read = readTransient(path.join(dir, file));
-      const bytes = capped(read.bytes, memoryMb);
-      found = sharedEngine(bytes, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, read.identity) : undefined) ?? ownModule(bytes, mode === 'per-call');
+      const { bytes: read, identity } = readTransient(path.join(dir, file));
+      const bytes = capped(read, memoryMb);
+      // The closure takes the file's identity, not its bytes (which it would keep alive).
+      found = sharedEngine(bytes, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, identity) : undefined) ?? ownModule(bytes, mode === 'per-call');
     }
     loaded.set(key, found);
   }
@@ -126,8 +127,8 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
     return keepPrepared(key, engines.get(snapshot.engineId)!, packedMemories(snapshot, mode));
   }
   const recycleMemory = mode === 'per-call';
-  const read = await readTransientAsync(path.join(dir, file));
-  const bytes = capped(read.bytes, memoryMb);
+  const { bytes: read, identity } = await readTransientAsync(path.join(dir, file));
+  const bytes = capped(read, memoryMb);
   const engineId = engineIdOf(bytes);
   const snapshot = engineId !== undefined ? snapshotMemory(bytes, { anySize: true }) : recycleMemory ? snapshotMemory(bytes) : undefined;
   if (engineId !== undefined) {
@@ -137,7 +138,7 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       if (!module) return;
       if (!engines.has(engineId)) engines.set(engineId, module);
     }
-    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, read.identity) : undefined));
+    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, identity) : undefined));
   }
   const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
   const module = fromSnapshot || (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
