@@ -7,10 +7,10 @@ import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
 import { engineFile, IMAGE_SUFFIX, unpackImage, unpackImageAsync } from './packed-core.ts';
 import { readTransient, readTransientAsync } from './transient-buffer.ts';
 
-/** A compiled core module, and for one that imports its memory, where that memory comes from. */
 /** The policy's `instance` mode: it decides whether a package's memory image is kept once its memory is written. */
 export type InstanceMode = 'shared' | 'per-call' | 'pool';
 
+/** A compiled core module, and for one that imports its memory, where that memory comes from. */
 export interface CoreModule {
   module: WebAssembly.Module;
   /** Memories in the package's initial state (its snapshot image), when the module imports its memory. */

@@ -129,4 +129,3 @@ function readHeader(file: Uint8Array): { header: ImageHeader; body: Uint8Array }
 function brotliDecompressAsync(body: Uint8Array, options: BrotliOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => brotliDecompress(body, options, (error, result) => (error ? reject(error) : resolve(result))));
 }
-
