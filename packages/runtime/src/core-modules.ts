@@ -174,8 +174,8 @@ function packedEngine(dir: string, file: string, memoryMb: number | undefined, m
 
 /**
  * A shared instance lives until it fails: its package's image is dropped once its memory is written, and
- * decompressed again only to replace it. Per-call and pool instances are made (or reset) again and again
- * from the image, which they keep.
+ * decompressed again only to replace it (then kept: see MemoryRecycler). Per-call and pool instances are made
+ * (or reset) again and again from the image, which they keep.
  */
 function packedMemories(image: ReturnType<typeof unpackImage>, mode: InstanceMode): MemoryRecycler {
   return new MemoryRecycler(image, mode === 'shared' ? image.unpackAgain : undefined);
