@@ -1,11 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { engineIdOf } from './engine-id.ts';
 import { capMemory } from './memory-cap.ts';
 import { MemoryRecycler } from './memory-recycler.ts';
 import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
 import { engineFile, IMAGE_SUFFIX, unpackImage, unpackImageAsync } from './packed-core.ts';
+import { readTransient, readTransientAsync } from './transient-buffer.ts';
+
+/** The policy's `instance` mode: it decides whether a package's memory image is kept once its memory is written. */
+export type InstanceMode = 'shared' | 'per-call' | 'pool';
 
 /** A compiled core module, and for one that imports its memory, where that memory comes from. */
 export interface CoreModule {
@@ -14,7 +17,7 @@ export interface CoreModule {
   memories?: MemoryRecycler;
 }
 
-// Per package file (and memory cap and memory mode): what an instance in this thread uses.
+// Per package file (and memory cap and instance mode): what an instance in this thread uses.
 const loaded = new Map<string, CoreModule>();
 // Engines shared by packages of one world, by the id the compiler wrote (engine-id.ts): compiled once per process.
 const engines = new Map<string, WebAssembly.Module>();
@@ -25,18 +28,20 @@ const CORE_FILE = /\.core\d*\.wasm$/;
  * - a module shipped packed (packed-core.ts) is the shared engine file with this package's image;
  * - a module that names its engine (engine-id.ts) is compiled as the shared engine, which imports its memory;
  *   each package then gets memories holding its own snapshot image;
- * - otherwise, with `recycleMemory`, a module that defines the component's memory is compiled to import it
+ * - otherwise, for per-call instances, a module that defines the component's memory is compiled to import it
  *   instead (see memory-snapshot.ts), with the same memories;
  * - otherwise the module as it is.
  */
-export function instanceCoreModule(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): CoreModule {
-  const key = keyOf(dir, file, memoryMb, recycleMemory);
+export function instanceCoreModule(dir: string, file: string, memoryMb: number | undefined, mode: InstanceMode): CoreModule {
+  const key = keyOf(dir, file, memoryMb, mode);
   let found = loaded.get(key);
   if (!found) {
-    found = packedEngine(dir, file, memoryMb);
+    found = packedEngine(dir, file, memoryMb, mode);
     if (!found) {
-      const bytes = capped(readFileSync(path.join(dir, file)), memoryMb);
-      found = sharedEngine(bytes) ?? ownModule(bytes, recycleMemory);
+      const { bytes: read, identity } = readTransient(path.join(dir, file));
+      const bytes = capped(read, memoryMb);
+      // The closure takes the file's identity, not its bytes (which it would keep alive).
+      found = sharedEngine(bytes, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, identity) : undefined) ?? ownModule(bytes, mode === 'per-call');
     }
     loaded.set(key, found);
   }
@@ -45,7 +50,7 @@ export function instanceCoreModule(dir: string, file: string, memoryMb: number |
 
 /** The core module `file` as it is, defining its own memory: what a worker thread runs (it receives it compiled). */
 export function coreModule(dir: string, file: string, memoryMb: number | undefined): WebAssembly.Module {
-  const key = `${keyOf(dir, file, memoryMb, false)}\0own`;
+  const key = `${keyOf(dir, file, memoryMb, 'shared')}\0own`;
   let found = loaded.get(key);
   if (!found) {
     found = ownModule(capped(readFileSync(path.join(dir, file)), memoryMb), false);
@@ -75,7 +80,7 @@ const SETTLE_MS = 50;
  * the timers are unref'd, so a short script that never calls the package exits without waiting for them. A call that comes first prepares its module synchronously; a failure here is left for that
  * path to report where the call happens.
  */
-export function compileAhead(dir: string, memoryMb: number | undefined, recycleMemory: boolean): void {
+export function compileAhead(dir: string, memoryMb: number | undefined, mode: InstanceMode): void {
   let files: string[];
   try {
     files = readdirSync(dir);
@@ -84,7 +89,7 @@ export function compileAhead(dir: string, memoryMb: number | undefined, recycleM
   }
   const cores = new Set(files.filter((f) => CORE_FILE.test(f)));
   for (const f of files) if (f.endsWith(IMAGE_SUFFIX) && CORE_FILE.test(f.slice(0, -IMAGE_SUFFIX.length))) cores.add(f.slice(0, -IMAGE_SUFFIX.length));
-  for (const file of cores) ahead.push(() => prepare(dir, file, memoryMb, recycleMemory));
+  for (const file of cores) ahead.push(() => prepare(dir, file, memoryMb, mode));
   if (preparing) return;
   clearTimeout(aheadTimer);
   aheadTimer = setTimeout(prepareNext, SETTLE_MS).unref();
@@ -109,19 +114,21 @@ function prepareNext(): void {
  * module from its memory image runs on this thread. A call that comes while this is under way prepares its
  * module itself, and the first result stored is kept.
  */
-async function prepare(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): Promise<void> {
-  const key = keyOf(dir, file, memoryMb, recycleMemory);
+async function prepare(dir: string, file: string, memoryMb: number | undefined, mode: InstanceMode): Promise<void> {
+  const key = keyOf(dir, file, memoryMb, mode);
   if (loaded.has(key)) return;
   if (!existsSync(path.join(dir, file))) {
     if (!existsSync(path.join(dir, file + IMAGE_SUFFIX))) return;
     const snapshot = await unpackImageAsync(dir, file, memoryMb);
     if (!engines.has(snapshot.engineId)) {
-      const module = await WebAssembly.compile(await readFile(engineFile(dir, snapshot.engineId)));
+      const module = await WebAssembly.compile((await readTransientAsync(engineFile(dir, snapshot.engineId))).bytes);
       if (!engines.has(snapshot.engineId)) engines.set(snapshot.engineId, module);
     }
-    return keepPrepared(key, engines.get(snapshot.engineId)!, new MemoryRecycler(snapshot));
+    return keepPrepared(key, engines.get(snapshot.engineId)!, packedMemories(snapshot, mode));
   }
-  const bytes = capped(await readFile(path.join(dir, file)), memoryMb);
+  const recycleMemory = mode === 'per-call';
+  const { bytes: read, identity } = await readTransientAsync(path.join(dir, file));
+  const bytes = capped(read, memoryMb);
   const engineId = engineIdOf(bytes);
   const snapshot = engineId !== undefined ? snapshotMemory(bytes, { anySize: true }) : recycleMemory ? snapshotMemory(bytes) : undefined;
   if (engineId !== undefined) {
@@ -131,7 +138,7 @@ async function prepare(dir: string, file: string, memoryMb: number | undefined, 
       if (!module) return;
       if (!engines.has(engineId)) engines.set(engineId, module);
     }
-    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot));
+    return keepPrepared(key, engines.get(engineId)!, memoriesOf(snapshot, mode === 'shared' ? () => snapshotAgain(dir, file, memoryMb, identity) : undefined));
   }
   const fromSnapshot = snapshot && (await compileAsync(snapshot.module));
   const module = fromSnapshot || (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
@@ -144,8 +151,8 @@ function keepPrepared(key: string, module: WebAssembly.Module, memories: MemoryR
   loaded.set(key, { module, memories });
 }
 
-function keyOf(dir: string, file: string, memoryMb: number | undefined, recycleMemory: boolean): string {
-  return `${path.join(dir, file)}\0${memoryMb ?? ''}\0${recycleMemory}`;
+function keyOf(dir: string, file: string, memoryMb: number | undefined, mode: InstanceMode): string {
+  return `${path.join(dir, file)}\0${memoryMb ?? ''}\0${mode}`;
 }
 
 function capped(read: Uint8Array, memoryMb: number | undefined): Uint8Array {
@@ -153,20 +160,32 @@ function capped(read: Uint8Array, memoryMb: number | undefined): Uint8Array {
 }
 
 /** The shared engine file and this package's image, for a component shipped packed. */
-function packedEngine(dir: string, file: string, memoryMb: number | undefined): CoreModule | undefined {
+function packedEngine(dir: string, file: string, memoryMb: number | undefined, mode: InstanceMode): CoreModule | undefined {
   // Packed only where the whole module is absent: a folder with both runs the module.
   if (!existsSync(path.join(dir, file + IMAGE_SUFFIX)) || existsSync(path.join(dir, file))) return undefined;
   const snapshot = unpackImage(dir, file, memoryMb);
   let module = engines.get(snapshot.engineId);
   if (!module) {
-    module = new WebAssembly.Module(readFileSync(engineFile(dir, snapshot.engineId)));
+    module = new WebAssembly.Module(readTransient(engineFile(dir, snapshot.engineId)).bytes);
     engines.set(snapshot.engineId, module);
   }
-  return { module, memories: new MemoryRecycler(snapshot) };
+  return { module, memories: packedMemories(snapshot, mode) };
 }
 
-/** The shared engine for a module that names one, with this package's memories (the cap is in their descriptor). */
-function sharedEngine(bytes: Uint8Array): CoreModule | undefined {
+/**
+ * A shared instance lives until it fails: its package's image is dropped once its memory is written, and
+ * decompressed again only to replace it (then kept: see MemoryRecycler). Per-call and pool instances are made
+ * (or reset) again and again from the image, which they keep.
+ */
+function packedMemories(image: ReturnType<typeof unpackImage>, mode: InstanceMode): MemoryRecycler {
+  return new MemoryRecycler(image, mode === 'shared' ? image.unpackAgain : undefined);
+}
+
+/**
+ * The shared engine for a module that names one, with this package's memories (the cap is in their descriptor).
+ * With `reload` (a shared instance), the memory image is dropped once written, as a packed one is.
+ */
+function sharedEngine(bytes: Uint8Array, reload: (() => MemorySnapshot) | undefined): CoreModule | undefined {
   const engineId = engineIdOf(bytes);
   if (engineId === undefined) return undefined;
   const snapshot = snapshotMemory(bytes, { anySize: true });
@@ -177,7 +196,15 @@ function sharedEngine(bytes: Uint8Array): CoreModule | undefined {
     if (!module) return undefined;
     engines.set(engineId, module);
   }
-  return { module, memories: memoriesOf(snapshot) };
+  return { module, memories: memoriesOf(snapshot, reload) };
+}
+
+/** The memory image of a module that names its engine, read again from its file to replace a shared instance. */
+function snapshotAgain(dir: string, file: string, memoryMb: number | undefined, identity: string): MemorySnapshot {
+  const read = readTransient(path.join(dir, file));
+  const snapshot = read.identity === identity ? snapshotMemory(capped(read.bytes, memoryMb), { anySize: true }) : undefined;
+  if (!snapshot) throw new Error(`isolate-deps: ${path.join(dir, file)} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
+  return snapshot;
 }
 
 function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {
@@ -187,8 +214,8 @@ function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {
   return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) };
 }
 
-function memoriesOf({ descriptor, image, written }: MemorySnapshot): MemoryRecycler {
-  return new MemoryRecycler({ descriptor, image, written });
+function memoriesOf({ descriptor, image, written }: MemorySnapshot, reload?: () => MemorySnapshot): MemoryRecycler {
+  return new MemoryRecycler({ descriptor, image, written }, reload);
 }
 
 // Code that names data segments (memory.init, data.drop) needs them: such a module keeps its own memory.

@@ -26,6 +26,6 @@ export function defineIsolatedPackage(manifest: PackageManifest, shapes: ExportS
   const pkg = new IsolatedPackage(manifest);
   const execution = manifest.execution;
   // The first call should find the engine compiled: start now, in the background (a worker compiles its own).
-  if (execution?.thread !== 'worker') compileAhead(manifest.componentDir, execution?.limits.memoryMb, execution?.instance === 'per-call');
+  if (execution?.thread !== 'worker') compileAhead(manifest.componentDir, execution?.limits.memoryMb, execution?.instance ?? 'shared');
   return shapes.map((shape, index) => facadeOf(pkg, index, shape));
 }

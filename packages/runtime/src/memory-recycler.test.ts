@@ -45,4 +45,30 @@ describe('MemoryRecycler', () => {
     recycler.recycle(memory);
     expect(recycler.take()).not.toBe(memory);
   });
+
+  it('with a reload, drops its ranges once the first memory is written, reads them again for a replacement, and then keeps them', () => {
+    let reloads = 0;
+    const recycler = new MemoryRecycler({ descriptor: { initial: 2 }, written, packed: packed.slice() }, () => {
+      reloads++;
+      return { descriptor: { initial: 2 }, written, packed: packed.slice() };
+    });
+    recycler.prepareOne();
+    expect(reloads).toBe(0);
+    const first = recycler.take();
+    expect(new Uint8Array(first.buffer)).toEqual(image);
+    // A replacement (the first instance failed): the image is read again, and the new memory holds it whole.
+    const second = recycler.take();
+    expect(reloads).toBe(1);
+    expect(second).not.toBe(first);
+    expect(new Uint8Array(second.buffer)).toEqual(image);
+    // A package that failed once may fail again: its ranges are kept from then on.
+    expect(new Uint8Array(recycler.take().buffer)).toEqual(image);
+    expect(reloads).toBe(1);
+  });
+
+  it('refuses a reloaded image of another size instead of writing it into a memory of the first size', () => {
+    const recycler = new MemoryRecycler({ descriptor: { initial: 2 }, written, packed }, () => ({ descriptor: { initial: 3 }, written, packed }));
+    recycler.take();
+    expect(() => recycler.take()).toThrow(/no longer has its first size \(3 pages, not 2\)/);
+  });
 });

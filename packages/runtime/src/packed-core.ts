@@ -7,13 +7,12 @@
  * Image file: u32 (little-endian) length of a JSON header, the header, then the brotli-compressed bytes of
  * the written ranges in order.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { brotliCompressSync, brotliDecompress, brotliDecompressSync, constants } from 'node:zlib';
+import { brotliCompressSync, brotliDecompress, brotliDecompressSync, constants, type BrotliOptions } from 'node:zlib';
 import { engineIdOf } from './engine-id.ts';
 import type { MemoryContents } from './memory-recycler.ts';
 import { snapshotMemory } from './memory-snapshot.ts';
+import { readTransient, readTransientAsync, TRANSIENT_BYTES } from './transient-buffer.ts';
 
 export const ENGINES_DIR = 'engines';
 export const IMAGE_SUFFIX = '.image';
@@ -52,12 +51,21 @@ export function engineFile(dir: string, engineId: string): string {
   return path.join(dir, '..', ENGINES_DIR, `${engineId}.wasm`);
 }
 
-type UnpackedImage = MemoryContents & { engineId: string };
+type UnpackedImage = MemoryContents & {
+  engineId: string;
+  /**
+   * The same contents again, read and decompressed from the same file: nothing of the image is kept meanwhile
+   * (its compressed bytes would be 2 to 4 MB per package). Throws if the file was replaced or changed since.
+   */
+  unpackAgain(): MemoryContents;
+};
 
 /** The memory contents of a packed image, with the memory cap of `memoryMb` (as capMemory would set it). */
 export function unpackImage(dir: string, file: string, memoryMb: number | undefined): UnpackedImage {
-  const { header, body } = readHeader(readFileSync(path.join(dir, file + IMAGE_SUFFIX)));
-  return contentsOf(header, brotliDecompressSync(body), memoryMb);
+  const imageFile = path.join(dir, file + IMAGE_SUFFIX);
+  const { bytes, identity } = readTransient(imageFile);
+  const { header, body } = readHeader(bytes);
+  return unpacked(imageFile, identity, header, brotliDecompressSync(body, decompressOptions(header)), memoryMb);
 }
 
 /**
@@ -65,12 +73,37 @@ export function unpackImage(dir: string, file: string, memoryMb: number | undefi
  * per package here), for preparing a package ahead of its first call.
  */
 export async function unpackImageAsync(dir: string, file: string, memoryMb: number | undefined): Promise<UnpackedImage> {
-  const { header, body } = readHeader(await readFile(path.join(dir, file + IMAGE_SUFFIX)));
-  return contentsOf(header, await brotliDecompressAsync(body), memoryMb);
+  const imageFile = path.join(dir, file + IMAGE_SUFFIX);
+  const { bytes, identity } = await readTransientAsync(imageFile);
+  const { header, body } = readHeader(bytes);
+  return unpacked(imageFile, identity, header, await brotliDecompressAsync(body, decompressOptions(header)), memoryMb);
 }
 
-function contentsOf(header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): UnpackedImage {
-  const length = header.written.reduce((sum, [start, end]) => sum + end - start, 0);
+function unpacked(imageFile: string, identity: string, header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): UnpackedImage {
+  const unpackAgain = (): MemoryContents => {
+    const again = readTransient(imageFile);
+    // Another image under the same name (an app deployed over the running one) could hold another package.
+    if (again.identity !== identity) throw new Error(`isolate-deps: ${imageFile} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
+    return contentsOf(header, brotliDecompressSync(readHeader(again.bytes).body, decompressOptions(header)), memoryMb);
+  };
+  return { ...contentsOf(header, packed, memoryMb), unpackAgain };
+}
+
+/**
+ * The whole image in one output buffer, larger than the header says it is (a buffer filled exactly makes zlib
+ * allocate another), and transient (transient-buffer.ts). With zlib's default 16 KB chunks, the chunks and
+ * the buffer they are then joined into held twice the image at once.
+ */
+function decompressOptions(header: ImageHeader): BrotliOptions {
+  return { chunkSize: Math.max(TRANSIENT_BYTES, writtenLength(header) + 1) };
+}
+
+function writtenLength(header: ImageHeader): number {
+  return header.written.reduce((sum, [start, end]) => sum + end - start, 0);
+}
+
+function contentsOf(header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): MemoryContents & { engineId: string } {
+  const length = writtenLength(header);
   if (packed.byteLength !== length || header.written.some(([start, end]) => !(start < end && end <= header.initial * PAGE))) {
     throw new Error(`isolate-deps: a packed memory image's ranges do not match its ${packed.byteLength} bytes`);
   }
@@ -93,6 +126,6 @@ function readHeader(file: Uint8Array): { header: ImageHeader; body: Uint8Array }
 }
 
 // Not util.promisify at load: the browser runtime bundles this module with Node built-ins as stand-ins that throw when called.
-function brotliDecompressAsync(body: Uint8Array): Promise<Buffer> {
-  return new Promise((resolve, reject) => brotliDecompress(body, (error, result) => (error ? reject(error) : resolve(result))));
+function brotliDecompressAsync(body: Uint8Array, options: BrotliOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => brotliDecompress(body, options, (error, result) => (error ? reject(error) : resolve(result))));
 }

@@ -45,8 +45,9 @@ function safeUrl(request: string): string {
 /** An instance in this thread: the fast path, used when the package has no time limit. */
 export function createThreadSlot(id: number, manifest: PackageManifest, inert: boolean): Slot {
   const memoryMb = manifest.execution?.limits.memoryMb;
-  // A per-call instance runs once: it takes a recycled memory instead of faulting in a new one.
-  const recycle = manifest.execution?.instance === 'per-call';
+  // The mode decides what is kept of the package's memory image (core-modules.ts); a per-call instance runs
+  // once, and takes a recycled memory instead of faulting in a new one.
+  const mode = manifest.execution?.instance ?? 'shared';
   const session = new BoundarySession();
   const imports = observeCapabilities(
     withBoundarySession(createHostImports({ packageName: manifest.name, grant: manifest.grant, root: manifest.root, policyFile: manifest.policyFile, inert, limits: manifest.execution?.limits }), session),
@@ -60,7 +61,7 @@ export function createThreadSlot(id: number, manifest: PackageManifest, inert: b
   let disposed = false;
   const exports = manifest.instantiate(
     (file) => {
-      const { module, memories: recycler } = instanceCoreModule(manifest.componentDir, file, memoryMb, recycle);
+      const { module, memories: recycler } = instanceCoreModule(manifest.componentDir, file, memoryMb, mode);
       if (recycler) recyclers.set(module, recycler);
       return module;
     },
