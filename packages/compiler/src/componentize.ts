@@ -36,9 +36,6 @@ interface Splicer {
 // The vendored componentize-js also exports its splicer and engine (packages/isolate-deps/toolchain.mjs); the published one does not.
 const { componentize, splicer, enginePath } = componentizeJs as typeof componentizeJs & { splicer?: Splicer; enginePath?: string };
 
-/** Whether prepareWorld can run (it needs the vendored componentize-js). */
-export const canPrepareWorld = splicer !== undefined && enginePath !== undefined;
-
 /**
  * The splicer's two passes for a world, as componentize-js makes them (with the features left once all are
  * disabled), for a build process of its own: see world-template.ts.
