@@ -65,6 +65,14 @@ export function copyToolchain(dist) {
   // its binary at first use and loads @napi-rs/lzma at import, whose newest versions need Node 22.
   writeFileSync(path.join(out, 'componentize-js/src/weval-absent.js'), WEVAL_ABSENT);
   rewrite(componentizeEntry, "import getWeval from '@bytecodealliance/weval';", "import getWeval from './weval-absent.js';");
+  // Hooks that let builds reuse what was made for their world (compiler/src/world-template.ts): `wrapSplicer` gives
+  // them the world's splice and stubbed engine, `onInitialised` takes Wizer's checked module and may end the build there.
+  rewrite(componentizeEntry, 'splicer.spliceBindings(', '(opts.wrapSplicer?.(splicer) ?? splicer).spliceBindings(');
+  rewrite(componentizeEntry, 'splicer.stubWasi(', '(opts.wrapSplicer?.(splicer) ?? splicer).stubWasi(');
+  const stub = '  // After wizening, stub out the wasi imports depending on what features are enabled\n';
+  rewrite(componentizeEntry, stub, `  if (opts.onInitialised?.(bin)) return {};\n${stub}`);
+  // And the splicer and engine, for preparing a world in a process of its own.
+  writeFileSync(componentizeEntry, `${readFileSync(componentizeEntry, 'utf8')}\n// Added by isolate-deps (packages/isolate-deps/toolchain.mjs).\nexport { splicer };\nexport const enginePath = getEnginePath({});\n`);
 
   const transpileFiles = ['package.json', 'LICENSE', ...['index', 'transpile', 'opt', 'asm', 'common', 'constants', 'helpers', 'typegen', 'wasm-tools'].map((f) => `dist/${f}.js`)];
   for (const tool of ['js-component-bindgen-component', 'wasm-tools']) transpileFiles.push(`vendor/${tool}.js`, `vendor/${tool}.core.wasm`, `vendor/${tool}.core2.wasm`);
