@@ -77,7 +77,7 @@ const BUILD_SCRIPT: Record<Bundler, string> = {
  * Writes an app that imports `packages` (each linked into its node_modules, isolated with no grant) and
  * builds it in a fresh Node process, from the app's folder, with the canaries planted.
  */
-function buildApp(name: string, bundler: Bundler, packages: Record<string, string>, source: string, policy?: Record<string, unknown>): BuildResult {
+function buildApp(name: string, bundler: Bundler, packages: Record<string, string>, source: string, policy?: Record<string, unknown>, env: Record<string, string> = {}): BuildResult {
   const dir = path.join(WORK, `${bundler}-${name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'src'), { recursive: true });
@@ -94,9 +94,9 @@ function buildApp(name: string, bundler: Bundler, packages: Record<string, strin
   };
   const child = spawnSync(process.execPath, ['build.mjs', JSON.stringify({ define })], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', BUILD_EXFIL_ENV_CANARY: CANARY.environ, BUILD_EXFIL_DEFINED: CANARY.defined },
+    env: { PATH: process.env.PATH ?? '', BUILD_EXFIL_ENV_CANARY: CANARY.environ, BUILD_EXFIL_DEFINED: CANARY.defined, ...env },
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 600_000,
   });
   const lines = child.stdout.trim().split('\n');
   let parsed: { ok: boolean; error: string } = { ok: false, error: `no result (status ${child.status}): ${child.stderr}` };
@@ -260,6 +260,27 @@ describe('build-time exfiltration: the guest bundle holds only the package, its 
     expect(run.status, run.stderr).toBe(0);
     for (const canary of ALL_CANARIES) expect(run.stdout + run.stderr).not.toContain(canary);
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toMatchObject({ env: 'the-run-value', envKeys: ['BUILD_EXFIL_ENV_CANARY'] });
+  });
+
+  it('esbuild: top-level code that never finishes stops the build job at its time limit, with its Wizer process, and fails the build', () => {
+    const tmp = path.join(WORK, 'load-forever-tmp');
+    mkdirSync(tmp, { recursive: true });
+    const limitMs = 60_000;
+    const started = Date.now();
+    // TMPDIR: the build's scratch folders (and so Wizer's command line) are under a folder only this build uses.
+    const result = buildApp('load-forever', 'esbuild', { 'attack-build-load-forever': 'load-forever' }, `import { leaked } from 'attack-build-load-forever';\nconsole.log(leaked());\n`, undefined, { ISOLATE_DEPS_BUILD_TIMEOUT_MS: String(limitMs), TMPDIR: tmp });
+    expect(result.ok, 'the build must fail').toBe(false);
+    expect(result.error).toContain('a build job was stopped after 60 s');
+    expect(result.error).toContain('attack-build-load-forever');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(limitMs);
+    const left = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tmp);
+      } catch {
+        return false;
+      }
+    });
+    expect(left, 'no build process of this build is left running').toEqual([]);
   });
 
   it('esbuild: an honest package with its own JSON (import attribute) and a real dependency still builds and works, and so does a pnpm-installed package with nested dependencies and JSON tables', () => {

@@ -133,7 +133,9 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
  */
 async function buildAndDescribe(guestCode: string, wit: string, key: string, cache: ComponentCache, options: CompileOptions, timings: CompiledPackage['timings']): Promise<{ built: BuiltComponent; shapes: ExportShape[] } | { refusal: string }> {
   const t1 = performance.now();
-  const built = await buildComponent(guestCode, wit);
+  const built = await buildComponent(guestCode, wit).catch((error: Error) => {
+    throw new Error(`isolate-deps: building the component of "${options.policy.name}" failed: ${error.message}`, { cause: error });
+  });
   const t2 = performance.now();
   timings.componentizeMs += t2 - t1;
   // Describe in a scratch entry first; the caller then writes the real entry with the shapes: one atomic write.

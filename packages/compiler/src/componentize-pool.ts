@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { componentizeAndTranspile, type BuiltComponent } from './componentize.ts';
 import type { ComponentizeReply, ComponentizeRequest } from './componentize-worker.ts';
-import { treeRssBytes } from './tree-memory.ts';
+import { descendantsOf, treeRssBytes } from './tree-memory.ts';
 import type { WorldTemplate } from './world-template.ts';
 
 /**
@@ -26,6 +26,8 @@ const MEMORY_BUDGET = (Number(process.env.ISOLATE_DEPS_BUILD_MEMORY_MB) || 1024)
 const MAX_PROCESSES = Number(process.env.ISOLATE_DEPS_BUILD_THREADS) || availableParallelism();
 // Templates kept for later builds (about 45 MB each): the least recently used goes first.
 const KEPT_WORLDS = 3;
+// A cold, busy 2-core machine takes about a minute for the longest job (a world's first build).
+const DEFAULT_JOB_BUDGET_MS = 10 * 60_000;
 
 // Built next to the bundled compiler (packages/isolate-deps/build.mjs); absent when running from workspace sources.
 const WORKER_FILE = fileURLToPath(new URL('./componentize-worker.js', import.meta.url));
@@ -140,6 +142,20 @@ function run(request: ComponentizeRequest, peak: number, done: (reply: Component
   });
   running.set(child, peak);
   child.send(request);
+  // A job runs package code (its top-level code, inside Wizer): one that never ends must fail the build, not hang it.
+  const budgetMs = Number(process.env.ISOLATE_DEPS_BUILD_TIMEOUT_MS) || DEFAULT_JOB_BUDGET_MS;
+  let overBudget = false;
+  const budget = setTimeout(() => {
+    overBudget = true;
+    // Its Wizer process too, found before the job's own process dies (Wizer would then belong to no one).
+    for (const pid of [...descendantsOf(child.pid!), child.pid!]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }, budgetMs);
   let answered = false;
   child.on('message', (reply: ComponentizeReply) => {
     answered = anyAnswered = true;
@@ -149,10 +165,13 @@ function run(request: ComponentizeRequest, peak: number, done: (reply: Component
   let failure: Error | undefined;
   child.on('error', (error) => (failure = error));
   child.on('exit', (code, signal) => {
+    clearTimeout(budget);
     running.delete(child);
     if (!answered) {
       // The process itself died (not one build failing).
-      const error = failure ?? new Error(`isolate-deps: a build process exited with ${signal ?? `code ${code}`}`);
+      const error = overBudget
+        ? new Error(`isolate-deps: a build job was stopped after ${Math.round(budgetMs / 1000)} s (a package whose top-level code never finishes loading does this; ISOLATE_DEPS_BUILD_TIMEOUT_MS sets the limit)`)
+        : (failure ?? new Error(`isolate-deps: a build process exited with ${signal ?? `code ${code}`}`));
       done({ error: { message: error.message, stack: String(error.stack) } });
       // While none has ever answered, they may not start at all: fail the queue rather than start process after process.
       if (!anyAnswered) for (const task of waiting.splice(0)) task.reject(error);

@@ -5,6 +5,31 @@ import { readdirSync, readFileSync } from 'node:fs';
  * the subtrees rooted at `except`. Read from /proc on Linux; elsewhere only this process's own is known.
  */
 export function treeRssBytes(except: ReadonlySet<number>): number {
+  const children = childrenByParent();
+  if (!children) return process.memoryUsage.rss();
+  let total = 0;
+  const pending = [process.pid];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    if (except.has(pid)) continue;
+    total += pid === process.pid ? process.memoryUsage.rss() : rssOf(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** The processes below `pid` (a build job's Wizer process), read from /proc; none where there is no /proc. */
+export function descendantsOf(pid: number): number[] {
+  const children = childrenByParent();
+  const found: number[] = [];
+  const pending = [...(children?.get(pid) ?? [])];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    found.push(next);
+    pending.push(...(children?.get(next) ?? []));
+  }
+  return found;
+}
+
+function childrenByParent(): Map<number, number[]> | undefined {
   let processes: { pid: number; parent: number }[];
   try {
     processes = readdirSync('/proc')
@@ -19,18 +44,11 @@ export function treeRssBytes(except: ReadonlySet<number>): number {
         }
       });
   } catch {
-    return process.memoryUsage.rss();
+    return undefined;
   }
   const children = new Map<number, number[]>();
   for (const { pid, parent } of processes) children.set(parent, [...(children.get(parent) ?? []), pid]);
-  let total = 0;
-  const pending = [process.pid];
-  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
-    if (except.has(pid)) continue;
-    total += pid === process.pid ? process.memoryUsage.rss() : rssOf(pid);
-    pending.push(...(children.get(pid) ?? []));
-  }
-  return total;
+  return children;
 }
 
 function rssOf(pid: number): number {
