@@ -121,8 +121,8 @@ export async function compilePackage(options: CompileOptions): Promise<CompiledP
   }
   const { built, shapes } = result;
   const coreFiles = Object.keys(built.files).filter((f) => f.endsWith('.wasm'));
-  const meta: CacheMeta = { name: policy.name, version: options.version, key, modules: [], imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes, loadedAt };
-  meta.modules = options.specifiers.map((specifier, i) => ({ specifier, format: bundle.formats[i] ?? 'cjs', root: shapes[i] ?? { kind: 'object', props: {} } }));
+  const modules = options.specifiers.map((specifier, i) => ({ specifier, format: bundle.formats[i] ?? 'cjs', root: shapes[i] ?? { kind: 'object', props: {} } }));
+  const meta: CacheMeta = { name: policy.name, version: options.version, key, modules, imports: built.imports, coreFiles, wit, tools, componentBytes: built.componentBytes, loadedAt };
   const dir = cache.write(key, { ...built.files, 'world.wit': wit, 'guest-bundle.js': bundle.code }, meta);
   return { ...pick(meta), dir, cacheHit: false, timings };
 }
