@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as componentizeJs from '@bytecodealliance/componentize-js';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { freezeBuildClock, withEngineId } from './engine-identity.ts';

@@ -34,6 +34,8 @@ const DATA_SECTION = 11;
 const DATA_COUNT_SECTION = 12;
 // What Wizer changes (it drops the initialisation function's export and writes the snapshot), and stubWasi copies through.
 const WIZER_SECTIONS = new Set([MEMORY_SECTION, EXPORT_SECTION, DATA_SECTION, DATA_COUNT_SECTION]);
+// What differs between initialised modules of one world (the initial size and the snapshot): see shapeOf.
+const SNAPSHOT_SECTIONS = new Set([MEMORY_SECTION, DATA_SECTION]);
 
 /** What a world's template depends on besides the toolchain (fixed for a process): its WIT, world name and features. */
 export function worldKey(...inputs: unknown[]): string {
@@ -47,18 +49,20 @@ export function worldKey(...inputs: unknown[]): string {
  */
 export function shapeOf(initialised: Uint8Array): string {
   const hash = createHash('sha256');
-  for (const s of sections(initialised)) hash.update(isSnapshot(s.id) ? Uint8Array.of(s.id) : initialised.subarray(s.start, s.end));
+  for (const s of sections(initialised)) hash.update(SNAPSHOT_SECTIONS.has(s.id) ? Uint8Array.of(s.id) : initialised.subarray(s.start, s.end));
   return hash.digest('hex');
 }
 
 /** `core` (a template's core module) with the memory and data sections of `initialised`. */
 export function withSnapshotOf(core: Uint8Array, initialised: Uint8Array): Uint8Array {
-  const own = new Map(sections(initialised).map((s) => [s.id, initialised.subarray(s.start, s.end)]));
-  return concat([core.subarray(0, 8), ...sections(core).map((s) => (isSnapshot(s.id) ? own.get(s.id)! : core.subarray(s.start, s.end)))]);
+  return withSectionsOf(core, initialised, SNAPSHOT_SECTIONS)!;
 }
 
-function isSnapshot(sectionId: number): boolean {
-  return sectionId === MEMORY_SECTION || sectionId === DATA_SECTION;
+/** `module` with its sections of the ids in `ids` taken from `from`; undefined if `from` lacks one of them. */
+function withSectionsOf(module: Uint8Array, from: Uint8Array, ids: ReadonlySet<number>): Uint8Array | undefined {
+  const own = new Map(sections(from).map((s) => [s.id, from.subarray(s.start, s.end)]));
+  const parts = sections(module).map((s) => (ids.has(s.id) ? own.get(s.id) : module.subarray(s.start, s.end)));
+  return parts.every((part) => part !== undefined) ? concat([module.subarray(0, 8), ...parts]) : undefined;
 }
 
 /**
@@ -74,7 +78,5 @@ export function stubbedLike(input: Uint8Array, stubbedInput: Uint8Array, initial
     if (s.id !== t.id) return undefined;
     if (!WIZER_SECTIONS.has(s.id) && Buffer.compare(input.subarray(s.start, s.end), initialised.subarray(t.start, t.end)) !== 0) return undefined;
   }
-  const own = new Map(after.map((s) => [s.id, initialised.subarray(s.start, s.end)]));
-  const parts = sections(stubbedInput).map((s) => (WIZER_SECTIONS.has(s.id) ? own.get(s.id) : stubbedInput.subarray(s.start, s.end)));
-  return parts.every((part) => part !== undefined) ? concat([stubbedInput.subarray(0, 8), ...parts]) : undefined;
+  return withSectionsOf(stubbedInput, initialised, WIZER_SECTIONS);
 }

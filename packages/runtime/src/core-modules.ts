@@ -5,7 +5,7 @@ import { capMemory } from './memory-cap.ts';
 import { MemoryRecycler } from './memory-recycler.ts';
 import { snapshotMemory, type MemorySnapshot } from './memory-snapshot.ts';
 import { engineFile, IMAGE_SUFFIX, unpackImage, unpackImageAsync } from './packed-core.ts';
-import { readTransient, readTransientAsync } from './transient-buffer.ts';
+import { readTransient, readTransientAgain, readTransientAsync } from './transient-buffer.ts';
 
 /** The policy's `instance` mode: it decides whether a package's memory image is kept once its memory is written. */
 export type InstanceMode = 'shared' | 'per-call' | 'pool';
@@ -201,10 +201,8 @@ function sharedEngine(bytes: Uint8Array, reload: (() => MemorySnapshot) | undefi
 
 /** The memory image of a module that names its engine, read again from its file to replace a shared instance. */
 function snapshotAgain(dir: string, file: string, memoryMb: number | undefined, identity: string): MemorySnapshot {
-  const read = readTransient(path.join(dir, file));
-  const snapshot = read.identity === identity ? snapshotMemory(capped(read.bytes, memoryMb), { anySize: true }) : undefined;
-  if (!snapshot) throw new Error(`isolate-deps: ${path.join(dir, file)} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
-  return snapshot;
+  // The same bytes that gave a snapshot when this process loaded them.
+  return snapshotMemory(capped(readTransientAgain(path.join(dir, file), identity), memoryMb), { anySize: true })!;
 }
 
 function ownModule(bytes: Uint8Array, recycleMemory: boolean): CoreModule {

@@ -12,7 +12,7 @@ import { brotliCompressSync, brotliDecompress, brotliDecompressSync, constants, 
 import { engineIdOf } from './engine-id.ts';
 import type { MemoryContents } from './memory-recycler.ts';
 import { snapshotMemory } from './memory-snapshot.ts';
-import { readTransient, readTransientAsync, TRANSIENT_BYTES } from './transient-buffer.ts';
+import { readTransient, readTransientAgain, readTransientAsync, TRANSIENT_BYTES } from './transient-buffer.ts';
 
 export const ENGINES_DIR = 'engines';
 export const IMAGE_SUFFIX = '.image';
@@ -80,12 +80,7 @@ export async function unpackImageAsync(dir: string, file: string, memoryMb: numb
 }
 
 function unpacked(imageFile: string, identity: string, header: ImageHeader, packed: Uint8Array, memoryMb: number | undefined): UnpackedImage {
-  const unpackAgain = (): MemoryContents => {
-    const again = readTransient(imageFile);
-    // Another image under the same name (an app deployed over the running one) could hold another package.
-    if (again.identity !== identity) throw new Error(`isolate-deps: ${imageFile} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
-    return contentsOf(header, brotliDecompressSync(readHeader(again.bytes).body, decompressOptions(header)), memoryMb);
-  };
+  const unpackAgain = (): MemoryContents => contentsOf(header, brotliDecompressSync(readHeader(readTransientAgain(imageFile, identity)).body, decompressOptions(header)), memoryMb);
   return { ...contentsOf(header, packed, memoryMb), unpackAgain };
 }
 

@@ -40,6 +40,16 @@ export function readTransient(file: string): TransientRead {
   }
 }
 
+/**
+ * `file` read again, as readTransient reads it, to make a package's memory again: refused if it is no longer the
+ * file read as `identity` (an app deployed over the running one could hold another package under the same name).
+ */
+export function readTransientAgain(file: string, identity: string): Buffer<ArrayBuffer> {
+  const again = readTransient(file);
+  if (again.identity !== identity) throw new Error(`isolate-deps: ${file} was replaced or changed since this process loaded it; a new instance of its package cannot be made from it (restart the app)`);
+  return again.bytes;
+}
+
 /** readTransient on libuv's thread pool. */
 export async function readTransientAsync(file: string): Promise<TransientRead> {
   const handle = await open(file, 'r');
